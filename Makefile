@@ -1,0 +1,20 @@
+# Two commands for a fresh clone: `make demo` and `make test`. Both set up .venv first if needed.
+PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup test demo bench clean-venv
+
+setup:
+	@bash tools/setup_env.sh
+
+test: setup
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+demo: setup
+	$(PY) -m rtmpose_ext.demo
+
+bench: setup
+	$(PY) tools/benchmark_codecs.py
+
+clean-venv:
+	rm -rf .venv

@@ -1,0 +1,1 @@
+"""Deployment: MMDeploy configs, rewrites, conversion and a numpy runtime."""

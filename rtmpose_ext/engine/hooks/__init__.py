@@ -1,0 +1,10 @@
+"""Training hooks (registered in rtmpose_ext.registry.HOOKS).
+
+``ExpMomentumEMA`` lives here as in mmpose (``engine/hooks/ema_hook.py``) but is an averaged model, so it is
+registered in ``rtmpose_ext.registry.MODELS``, where mmengine's ``EMAHook`` finds it under
+``default_scope='rtmpose_ext'``.
+"""
+from .exp_momentum_ema import ExpMomentumEMA
+from .pipeline_switch_hook import PipelineSwitchHook
+
+__all__ = ['ExpMomentumEMA', 'PipelineSwitchHook']
