@@ -52,6 +52,7 @@ command -v "$PYTHON" >/dev/null || { echo "setup: '$PYTHON' not found; install P
   || { echo "setup: Python >= 3.10 is required; '$PYTHON' is $("$PYTHON" --version 2>&1)" >&2; exit 1; }
 
 rm -f "$STAMP"
+rm -rf "$VENV/setup-logs"
 if [ ! -x "$VENV/bin/python" ]; then
   step "create .venv" "Is the venv module installed (Debian: apt-get install python3-venv)?" \
     "$PYTHON" -m venv "$VENV"
