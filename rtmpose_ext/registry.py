@@ -12,8 +12,13 @@ SCOPE = 'rtmpose_ext'
 
 
 def _child(parent: Registry, *locations: str) -> Registry:
-    """A registry in scope ``rtmpose_ext`` whose parent is ``parent``."""
-    return Registry(parent.name, parent=parent, scope=SCOPE, locations=list(locations))
+    """A registry in scope ``rtmpose_ext`` whose parent is ``parent``.
+
+    mmengine imports only the looked-up registry's own ``locations`` before searching it and its
+    parents, so the parent's locations are listed too: mmpose's classes (e.g. its visualizer) are then
+    found under our scope even when nothing imported their modules yet.
+    """
+    return Registry(parent.name, parent=parent, scope=SCOPE, locations=[*locations, *parent._locations])
 
 
 RUNNERS = _child(mmpose_registry.RUNNERS)

@@ -85,6 +85,10 @@ step "mmpose, torchvision, openmim without their broken dependencies" "See requi
   "${PIP[@]}" install -c "$CONSTRAINTS" --no-deps -r "$REQ/nodeps.txt"
 step "rtmpose_ext (editable)" "See pyproject.toml." \
   "${PIP[@]}" install -c "$CONSTRAINTS" --no-deps --no-build-isolation -e "$ROOT"
+SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+# mim looks for <site-packages>/rtmpose_ext/.mim/{tools,configs}; an editable install puts nothing there
+step "link rtmpose_ext into site-packages (for mim train/test)" "Is $SITE writable?" \
+  ln -sfn "$ROOT/rtmpose_ext" "$SITE/rtmpose_ext"
 step "import check" "An import failed; the log shows which." \
   "$VENV/bin/python" -c "$CHECK; print('imports ok')"
 

@@ -1,11 +1,12 @@
 # RTMPose-t, COCO, 256x192 input: CSPNeXt-t backbone + RTMCC head (SimCC, split ratio 2, GAU),
 # KL loss with tau = 0.1, 420 epochs (AdamW, warm-up + flat + cosine), EMA, two-stage augmentation.
+# Published (RTMPose paper / mmpose model zoo): 3.34M params, 0.36G FLOPs (multiply-adds) at 256x192.
 # Every `type` resolves in scope rtmpose_ext first (ours), then mmpose's; `mmdet.X` is mmdet's.
 _base_ = ['../_base_/default_runtime.py']
 
 # ---------------------------------------------------------------- runtime
 max_epochs = 420
-stage2_num_epochs = 30          # the last 30 epochs use the weak augmentation
+stage2_num_epochs = 30          # the last 30 epochs (from epoch index 390) use the weak augmentation
 base_lr = 4e-3
 train_batch_size = 256          # per GPU; the recipe is 8 GPUs x 256
 val_batch_size = 64
@@ -16,11 +17,13 @@ train_cfg = dict(max_epochs=max_epochs, val_interval=10)
 dataset_type = 'CocoDataset'
 data_mode = 'topdown'
 data_root = 'data/coco/'
-# Evaluation on ground-truth boxes (the default). To evaluate on a person detector's results instead,
-# set val_dataloader.dataset.bbox_file to a COCO detection results json, e.g.
-# data_root + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json'.
-val_bbox_file = None
 backend_args = dict(backend='local')
+# Evaluation boxes. None (used here): COCO keypoint AP on the ground-truth person boxes of val2017.
+# A person detector's results (a COCO detection results json) instead, as in the paper's table:
+#   val_bbox_file = data_root + 'person_detection_results/COCO_val2017_detections_AP_H_56_person.json'
+# or on the command line (val and test loaders are separate copies):
+#   --cfg-options val_dataloader.dataset.bbox_file=FILE test_dataloader.dataset.bbox_file=FILE
+val_bbox_file = None
 
 # ---------------------------------------------------------------- codec
 codec = dict(
@@ -32,6 +35,7 @@ codec = dict(
     use_dark=False)
 
 # ---------------------------------------------------------------- pipelines
+# stage 1 (strong): scale [0.6, 1.4], rotation +-80 deg, cutout with probability 1
 train_pipeline = [
     dict(type='LoadImage', backend_args=backend_args),
     dict(type='GetBBoxCenterScale'),
@@ -47,6 +51,7 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]
+# stage 2 (weak, last 30 epochs): no shift, scale [0.75, 1.25], rotation +-60 deg, cutout with probability 0.5
 train_pipeline_stage2 = [
     dict(type='LoadImage', backend_args=backend_args),
     dict(type='GetBBoxCenterScale'),
@@ -69,6 +74,7 @@ val_pipeline = [
     dict(type='PackPoseInputs'),
 ]
 
+# ---------------------------------------------------------------- data loaders and evaluation
 train_dataloader = dict(
     batch_size=train_batch_size,
     num_workers=10,
@@ -97,6 +103,7 @@ val_dataloader = dict(
         test_mode=True,
         pipeline=val_pipeline))
 test_dataloader = val_dataloader
+# keypoint AP against the val2017 ground truth (whatever boxes the loader uses)
 val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/person_keypoints_val2017.json')
 test_evaluator = val_evaluator
 
@@ -121,7 +128,9 @@ model = dict(
         widen_factor=0.375,
         out_indices=(4, ),
         channel_attention=True,
-        norm_cfg=dict(type='SyncBN'),   # reverted to BatchNorm automatically in single-process runs
+        # SyncBN: reverted to BatchNorm automatically in single-process runs; multi-process runs on CPU
+        # (gloo) need plain BatchNorm: --cfg-options model.backbone.norm_cfg.type=BN
+        norm_cfg=dict(type='SyncBN'),
         act_cfg=dict(type='SiLU'),
         init_cfg=(dict(type='Pretrained', prefix='backbone.', checkpoint=backbone_checkpoint)
                   if backbone_checkpoint else None)),
@@ -142,22 +151,34 @@ model = dict(
             act_fn='SiLU',
             use_rel_bias=False,
             pos_enc=False),
+        # tau = 0.1 in the paper: beta = 1 / tau
         loss=dict(type='KLDiscretLoss', use_target_weight=True, beta=10., label_softmax=True),
         decoder=codec),
     test_cfg=dict(flip_test=True))
 
 # ---------------------------------------------------------------- schedule
+# AdamW with weight decay 0.05, none on norm layers and biases (paper, Sec. 3.3). mmengine knows norm
+# layers by type (BatchNorm, LayerNorm, ...), not ScaleNorm: its gain `g` (in the head's mlp and GAU) is
+# exempted by name.
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=base_lr, weight_decay=0.),
-    paramwise_cfg=dict(norm_decay_mult=0, bias_decay_mult=0, bypass_duplicate=True))
+    optimizer=dict(type='AdamW', lr=base_lr, weight_decay=0.05),
+    paramwise_cfg=dict(
+        norm_decay_mult=0,
+        bias_decay_mult=0,
+        bypass_duplicate=True,
+        custom_keys={
+            'head.mlp.0.g': dict(decay_mult=0.),      # ScaleNorm before the head's FC
+            'head.gau.ln.g': dict(decay_mult=0.),     # ScaleNorm inside the GAU
+        }))
+# linear warm-up over 1000 iterations, flat until epoch 210, cosine to base_lr * 0.05 at epoch 420
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1.0e-5, by_epoch=False, begin=0, end=1000),
-    dict(type='CosineAnnealingLR',                 # flat until epoch 210, cosine to 420
-         eta_min=base_lr * 0.05,
-         begin=max_epochs // 2,
+    dict(type='FlatCosineAnnealingLR',
+         warmup_iters=1000,
+         warmup_factor=1.0e-5,
+         cosine_begin=max_epochs // 2,
          end=max_epochs,
-         T_max=max_epochs // 2,
+         eta_min=base_lr * 0.05,
          by_epoch=True,
          convert_to_iter_based=True),
 ]
