@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup test demo bench clean-venv
+.PHONY: setup test demo bench bench-deploy fp16-check clean-venv
 
 setup:
 	@bash tools/setup_env.sh
@@ -15,6 +15,12 @@ demo: setup
 
 bench: setup
 	$(PY) tools/benchmark_codecs.py
+
+bench-deploy: setup
+	$(PY) tools/benchmark_deploy.py
+
+fp16-check: setup
+	$(PY) -m rtmpose_ext.deploy.fp16_check
 
 clean-venv:
 	rm -rf .venv

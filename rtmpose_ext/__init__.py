@@ -8,6 +8,7 @@ from . import compat
 compat.apply_all()
 
 from . import codecs, datasets, engine, models  # noqa: E402,F401  (registers the classes)
+from . import deploy  # noqa: E402,F401  (MMDeploy rewriters for our classes, when mmdeploy is installed)
 from .registry import SCOPE  # noqa: E402
 from .version import __version__  # noqa: E402
 

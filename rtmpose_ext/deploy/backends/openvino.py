@@ -1,0 +1,50 @@
+"""OpenVINO: ``openvino.convert_model`` (MMDeploy calls the Model Optimizer ``mo``, removed in OpenVINO
+2025) with the static input shape of ``backend_config.model_inputs[0].opt_shapes``; writes ``.xml``/``.bin``.
+
+``backend_config.compress_to_fp16`` (default False) stores the weights in float16 (the CPU plugin still
+computes in its inference precision, float32 on CPUs without native float16).
+"""
+import os.path as osp
+import warnings
+from typing import List
+
+from mmengine.config import Config
+
+from ..configs import DeployConfigError
+from .base import BackendConverter, register_converter, require
+
+
+def input_shape(deploy_cfg: Config) -> List[int]:
+    """The static NCHW input shape from ``backend_config.model_inputs[0].opt_shapes``."""
+    name = deploy_cfg.onnx_config.input_names[0]
+    try:
+        shapes = deploy_cfg.backend_config.model_inputs[0]['opt_shapes']
+    except (KeyError, IndexError, TypeError):
+        raise DeployConfigError('backend_config.model_inputs[0].opt_shapes (dict(input=[N, C, H, W])) '
+                                'is missing') from None
+    shape = shapes.get(name) if isinstance(shapes, dict) else shapes[0]
+    if shape is None or len(shape) != 4:
+        raise DeployConfigError(f'backend_config.model_inputs[0].opt_shapes.{name}: expected '
+                                f'[N, C, H, W], got {shape!r}')
+    return list(shape)
+
+
+@register_converter
+class OpenVINOConverter(BackendConverter):
+    name = 'openvino'
+
+    def check(self, deploy_cfg: Config) -> None:
+        input_shape(deploy_cfg)
+
+    def convert(self, onnx_file: str, work_dir: str, deploy_cfg: Config, model_cfg: Config,
+                device: str = 'cpu') -> List[str]:
+        require(self.name, 'openvino', 'openvino')
+        import openvino as ov
+        backend_cfg = deploy_cfg.backend_config
+        if backend_cfg.get('mo_options'):
+            warnings.warn('backend_config.mo_options are options of the Model Optimizer (`mo`), which '
+                          'OpenVINO >= 2025 no longer has; ignored')
+        model = ov.convert_model(onnx_file, input=input_shape(deploy_cfg))
+        xml = self.output_prefix(onnx_file, work_dir) + '.xml'
+        ov.save_model(model, xml, compress_to_fp16=bool(backend_cfg.get('compress_to_fp16', False)))
+        return [xml, osp.splitext(xml)[0] + '.bin']

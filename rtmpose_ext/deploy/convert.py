@@ -1,0 +1,86 @@
+"""A conversion, step by step: check -> ONNX export -> SDK description -> backend files.
+
+:func:`convert` is what ``python -m rtmpose_ext.deploy`` runs. Each step reports through ``log``; a
+backend whose toolkit is missing stops the last step with
+:class:`~rtmpose_ext.deploy.backends.MissingToolkitError` after the ONNX model and the SDK description
+have been written.
+"""
+import os.path as osp
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Union
+
+from mmengine.config import Config
+
+from .backends import get_converter
+from .configs import is_dynamic_batch, load_configs
+from .export import example_image, export_onnx
+from .sdk_info import export_sdk_info
+
+
+@dataclass
+class ConversionResult:
+    """Paths written by :func:`convert`."""
+    work_dir: str
+    onnx_file: str
+    sdk_files: List[str]
+    backend_files: List[str] = field(default_factory=list)
+
+
+def _describe(deploy_cfg: Config) -> str:
+    backend_cfg = deploy_cfg.backend_config
+    precision = backend_cfg.get('precision') or (
+        'fp16' if backend_cfg.get('common_config', {}).get('fp16_mode') else None) or 'fp32'
+    batch = 'dynamic batch' if is_dynamic_batch(deploy_cfg) else 'static'
+    post = ', decoding in the graph' if deploy_cfg.codebase_config.get('export_postprocess') else ''
+    return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{post})'
+
+
+def convert(deploy_cfg: Union[str, Config],
+            model_cfg: Union[str, Config],
+            checkpoint: Optional[str],
+            image: str,
+            work_dir: str,
+            device: str = 'cpu',
+            deploy_options: Optional[Dict] = None,
+            model_options: Optional[Dict] = None,
+            log: Callable[[str], None] = print) -> ConversionResult:
+    """Convert a PyTorch SimCC pose model for the backend of ``deploy_cfg``.
+
+    Args:
+        deploy_cfg (str | Config): Deploy config (``configs/deploy/*.py``).
+        model_cfg (str | Config): Model config.
+        checkpoint (str, optional): PyTorch checkpoint; None exports the initial weights.
+        image (str): An image file, used to trace the model.
+        work_dir (str): Output folder.
+        device (str): Device of the PyTorch model (and of TensorRT's build). Defaults to 'cpu'.
+        deploy_options, model_options (dict, optional): Overrides merged into the two configs.
+        log (callable): Receives one line per step. Defaults to ``print``.
+
+    Returns:
+        ConversionResult: The ONNX file, the SDK files and the backend files.
+    """
+    deploy_cfg, model_cfg = load_configs(deploy_cfg, model_cfg, deploy_options, model_options)
+    if checkpoint is not None and not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'CHECKPOINT: no such file: {checkpoint!r}')
+    img = example_image(image)
+    converter = get_converter(deploy_cfg.backend_config.type)
+    converter.check(deploy_cfg)
+    log(f'[0/3] {_describe(deploy_cfg)}; model {osp.basename(model_cfg.filename or "?")}, '
+        f'weights {checkpoint or "initial (no checkpoint)"}')
+
+    t0 = time.perf_counter()
+    onnx_file = export_onnx(deploy_cfg, model_cfg, checkpoint, img, work_dir, device,
+                            backend=converter.export_backend(deploy_cfg))
+    log(f'[1/3] ONNX model: {onnx_file} ({time.perf_counter() - t0:.1f} s)')
+
+    t0 = time.perf_counter()
+    sdk_files = export_sdk_info(deploy_cfg, model_cfg, work_dir, checkpoint)
+    log(f'[2/3] SDK description: {", ".join(osp.basename(f) for f in sdk_files)} '
+        f'({time.perf_counter() - t0:.1f} s)')
+
+    result = ConversionResult(work_dir, onnx_file, sdk_files)
+    t0 = time.perf_counter()
+    result.backend_files = converter.convert(onnx_file, work_dir, deploy_cfg, model_cfg, device)
+    log(f'[3/3] {converter.name} model: {", ".join(result.backend_files)} ({time.perf_counter() - t0:.1f} s)')
+    return result

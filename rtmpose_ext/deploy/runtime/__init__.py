@@ -1,0 +1,20 @@
+"""Inference of exported SimCC pose models with numpy + OpenCV + the backend's runtime only.
+
+No torch and no OpenMMLab package is imported; the backend runtime (onnxruntime, openvino or ncnn) is
+imported when a model of that kind is loaded. The package uses relative imports only, so it also works
+copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
+
+    from rtmpose_ext.deploy.runtime import PoseEstimator
+    estimator = PoseEstimator('work_dirs/rtmpose-t_ort')     # a directory written by the conversion
+    keypoints, scores = estimator(image_bgr, bboxes_xyxy)    # (N, K, 2) image pixels, (N, K)
+"""
+from .engines import ENGINES, Engine, create_engine
+from .estimator import PoseEstimator
+from .model_info import ModelInfo
+from .postprocess import decode_simcc, to_image_coords
+from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
+
+__all__ = [
+    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
+    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
+]

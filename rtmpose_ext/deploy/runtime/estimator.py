@@ -1,0 +1,67 @@
+"""Top-down pose estimation with an exported SimCC model: boxes in, keypoints out."""
+from typing import Optional, Tuple
+
+import numpy as np
+
+from .engines import create_engine
+from .model_info import ModelInfo
+from .postprocess import decode_simcc, to_image_coords
+from .preprocess import preprocess
+
+
+class PoseEstimator:
+    """An exported model directory (``python -m rtmpose_ext.deploy ... --work-dir DIR``) ready to run.
+
+    Args:
+        work_dir (str): The model directory (backend files + deploy.json, pipeline.json, detail.json).
+        **engine_options: ``num_threads``; for OpenVINO ``precision_hint`` and ``device``
+            (see :mod:`.engines`).
+
+    Example:
+        >>> estimator = PoseEstimator('work_dirs/rtmpose-t_ort')
+        >>> keypoints, scores = estimator(cv2.imread('person.jpg'), np.array([[10, 20, 210, 420]]))
+    """
+
+    def __init__(self, work_dir: str, **engine_options):
+        self.info = ModelInfo.from_work_dir(work_dir)
+        self.engine = create_engine(self.info, **engine_options)
+
+    def __call__(self, image: np.ndarray,
+                 bboxes: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoints and scores of the people in ``bboxes``.
+
+        Args:
+            image (np.ndarray): (H, W, 3) uint8 BGR image (as ``cv2.imread`` returns).
+            bboxes (np.ndarray, optional): (N, 4) boxes x1, y1, x2, y2 in pixels; None: the whole image.
+
+        Returns:
+            tuple: keypoints (N, K, 2) float32 in image pixels and scores (N, K) float32.
+        """
+        bboxes = self._check(image, bboxes)
+        info = self.info
+        inputs, centers, scales = preprocess(image, bboxes, info.input_size, info.padding, info.mean,
+                                             info.std, info.to_rgb)
+        keypoints, scores = self.decode(self.engine(inputs))
+        return to_image_coords(keypoints, centers, scales, info.input_size), scores
+
+    def decode(self, outputs) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoints (N, K, 2) in crop pixels and scores (N, K) from the network's two outputs."""
+        if self.info.export_postprocess:
+            return outputs[0].astype(np.float32), outputs[1].astype(np.float32)
+        return decode_simcc(outputs[0], outputs[1], self.info.split_ratio)
+
+    @staticmethod
+    def _check(image: np.ndarray, bboxes: Optional[np.ndarray]) -> np.ndarray:
+        if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3
+                and image.dtype == np.uint8):
+            got = f'{getattr(image, "shape", None)} {getattr(image, "dtype", type(image).__name__)}'
+            raise ValueError(f'image: expected an (H, W, 3) uint8 BGR array, got {got}')
+        if bboxes is None:
+            h, w = image.shape[:2]
+            return np.array([[0, 0, w, h]], np.float32)
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4) if np.size(bboxes) else np.zeros((0, 4))
+        if len(bboxes) == 0:
+            raise ValueError('bboxes: got no boxes; pass (N, 4) x1, y1, x2, y2 with N >= 1')
+        if not np.all((bboxes[:, 2] > bboxes[:, 0]) & (bboxes[:, 3] > bboxes[:, 1])):
+            raise ValueError(f'bboxes: expected x1 < x2 and y1 < y2 in every row, got {bboxes.tolist()}')
+        return bboxes

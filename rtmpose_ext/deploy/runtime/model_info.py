@@ -1,0 +1,95 @@
+"""What the runtime needs to know about an exported model, read from the SDK description files.
+
+A conversion (``python -m rtmpose_ext.deploy``) writes ``deploy.json`` (backend, net and weight files,
+precision), ``pipeline.json`` (preprocessing and decoding parameters) and ``detail.json`` (the ONNX input
+and output names); :meth:`ModelInfo.from_work_dir` reads the three.
+"""
+import json
+import os.path as osp
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+
+
+def _load_json(work_dir: str, name: str) -> dict:
+    path = osp.join(work_dir, name)
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{work_dir!r} is not an exported model directory: {name} is missing '
+                                '(written by `python -m rtmpose_ext.deploy`)')
+    with open(path) as f:
+        return json.load(f)
+
+
+def _transform(transforms: List[dict], kind: str) -> dict:
+    for t in transforms:
+        if t.get('type') == kind:
+            return t
+    raise ValueError(f'pipeline.json: the preprocessing has no {kind!r} transform')
+
+
+@dataclass
+class ModelInfo:
+    """Preprocessing, decoding and file information of an exported SimCC pose model.
+
+    Attributes:
+        work_dir (str): The model directory.
+        net (str): Path of the network file (``.onnx``, ``.xml`` or ``.param``).
+        weights (str): Path of the weight file (``.bin``) or '' when the net holds them.
+        precision (str): 'FP32', 'FP16' or 'INT8' as in deploy.json.
+        input_name (str): Name of the network input.
+        output_names (list[str]): Names of the two outputs (logits x/y, or keypoints/scores).
+        input_size (tuple[int, int]): Network input (w, h) in pixels.
+        padding (float): Box padding factor (the box is enlarged by it before the crop).
+        mean, std (np.ndarray): (3, ) float32 normalisation, in the channel order fed to the network.
+        to_rgb (bool): Whether BGR images are converted to RGB before normalising.
+        split_ratio (float): SimCC bins per input pixel.
+        export_postprocess (bool): Whether the network outputs decoded keypoints and scores.
+    """
+    work_dir: str
+    net: str
+    weights: str
+    precision: str
+    input_name: str
+    output_names: List[str]
+    input_size: Tuple[int, int]
+    padding: float
+    mean: np.ndarray
+    std: np.ndarray
+    to_rgb: bool
+    split_ratio: float
+    export_postprocess: bool
+
+    @classmethod
+    def from_work_dir(cls, work_dir: str) -> 'ModelInfo':
+        """Read ``deploy.json``, ``pipeline.json`` and ``detail.json`` of ``work_dir``."""
+        deploy = _load_json(work_dir, 'deploy.json')
+        pipeline = _load_json(work_dir, 'pipeline.json')
+        detail = _load_json(work_dir, 'detail.json')
+        model = deploy['models'][0]
+        tasks = {t.get('name'): t for t in pipeline['pipeline']['tasks']}
+        transforms = tasks['Preprocess']['transforms']
+        params = tasks['postprocess']['params']
+        if params.get('use_dark', False):
+            raise ValueError('pipeline.json: use_dark=True (DARK refinement) is not implemented by the '
+                             'runtime; export a model whose codec has use_dark=False')
+        normalize = _transform(transforms, 'Normalize')
+        onnx_cfg = detail['onnx_config']
+        net = osp.join(work_dir, model['net'])
+        if not osp.isfile(net):
+            raise FileNotFoundError(f'deploy.json names the network file {model["net"]!r}, not found in '
+                                    f'{work_dir!r}')
+        return cls(
+            work_dir=work_dir,
+            net=net,
+            weights=osp.join(work_dir, model['weights']) if model.get('weights') else '',
+            precision=str(model.get('precision', 'FP32')).upper(),
+            input_name=onnx_cfg['input_names'][0],
+            output_names=list(onnx_cfg['output_names']),
+            input_size=tuple(int(v) for v in _transform(transforms, 'TopDownAffine')['image_size']),
+            padding=float(_transform(transforms, 'TopDownGetBboxCenterScale').get('padding', 1.25)),
+            mean=np.asarray(normalize['mean'], np.float32),
+            std=np.asarray(normalize['std'], np.float32),
+            to_rgb=bool(normalize.get('to_rgb', False)),
+            split_ratio=float(params['simcc_split_ratio']),
+            export_postprocess=bool(params.get('export_postprocess', False)))

@@ -1,0 +1,50 @@
+"""Step 2 of a conversion: the SDK's description of the model directory, as MMDeploy's ``export2SDK``.
+
+``deploy.json`` (backend, net and weight files, precision), ``pipeline.json`` (preprocessing: load,
+box -> center/scale with padding, affine crop, normalisation; inference; decoding ``SimCCLabelDecode``
+with the codec's parameters) and ``detail.json`` (the configs). One correction: MMDeploy writes the box
+padding as 1.25 whatever the model config says; here it is the model config's ``GetBBoxCenterScale``
+padding (1.25 by default).
+"""
+import json
+import os.path as osp
+from typing import List, Optional
+
+from mmengine.config import Config
+
+from .scope import ensure_default_scope
+
+SDK_FILES = ('deploy.json', 'pipeline.json', 'detail.json')
+
+
+def bbox_padding(model_cfg: Config) -> float:
+    """The box padding of the model config's test pipeline (``GetBBoxCenterScale``; 1.25 by default)."""
+    for transform in model_cfg.test_dataloader.dataset.pipeline:
+        if transform.get('type', '').split('.')[-1] == 'GetBBoxCenterScale':
+            return float(transform.get('padding', 1.25))
+    return 1.25
+
+
+def export_sdk_info(deploy_cfg: Config, model_cfg: Config, work_dir: str,
+                    checkpoint: Optional[str]) -> List[str]:
+    """Write the three SDK files into ``work_dir``; return their paths.
+
+    Nothing is computed on a device; ``export2SDK`` builds task processors, which check that the device
+    suits the backend (CUDA for TensorRT, the CPU otherwise), so it gets a matching device name.
+    """
+    from mmdeploy.backend.sdk.export_info import export2SDK
+    device = 'cuda:0' if deploy_cfg.backend_config.type == 'tensorrt' else 'cpu'
+    export2SDK(deploy_cfg, model_cfg, work_dir, pth=checkpoint or '', device=device)
+    if model_cfg.get('default_scope'):
+        ensure_default_scope(model_cfg.default_scope)  # export2SDK built task processors (see .scope)
+
+    path = osp.join(work_dir, 'pipeline.json')
+    with open(path) as f:
+        pipeline = json.load(f)
+    for task in pipeline['pipeline']['tasks']:
+        for transform in task.get('transforms', []):
+            if transform['type'] == 'TopDownGetBboxCenterScale':
+                transform['padding'] = bbox_padding(model_cfg)
+    with open(path, 'w') as f:
+        json.dump(pipeline, f, indent=4)
+    return [osp.join(work_dir, name) for name in SDK_FILES]

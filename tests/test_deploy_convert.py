@@ -1,0 +1,191 @@
+"""The conversion command and its steps per backend: files, SDK description, graphs, stops where a
+toolkit is missing, argument errors; and each backend verified here against PyTorch (logits, keypoints).
+
+The shared conversions (tests/test_deploy_support.py) are of RTMPose-t with random weights fixed by a
+seed; its logits are peaky enough (top-2 gaps ~0.1-1 against fp32 differences ~1e-4) that arg-max
+comparisons are meaningful; keypoints are compared where the top-2 gap exceeds twice the largest logit
+difference (there the arg-max provably cannot differ) and that set must cover nearly all keypoints.
+"""
+import json
+import os.path as osp
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+import rtmpose_ext  # noqa: F401
+from rtmpose_ext.deploy.__main__ import main
+from rtmpose_ext.deploy.backends import MissingToolkitError
+from rtmpose_ext.deploy.runtime import ModelInfo, create_engine, decode_simcc
+
+from test_deploy_support import (MODEL_CFG, NCNN, NCNN_FP16, OPENVINO, ORT, ORT_FP16, RKNN_INT8, SDK,
+                                 TENSORRT_FP16, checkpoint, converted, crops, deploy_cfg, image,
+                                 pytorch_logits, top2_gap)
+
+REPORT = []
+
+
+@pytest.fixture(scope='module', autouse=True)
+def print_report():
+    yield
+    if REPORT:
+        print('\nbackend vs PyTorch fp32 (RTMPose-t, random weights, 4 crops):')
+        print(f'{"backend":<26}{"max |dlogit|":>14}{"mean dkpt px":>14}{"compared":>10}')
+        for line in REPORT:
+            print(line)
+
+
+def _load_json(work_dir, name):
+    with open(osp.join(work_dir, name)) as f:
+        return json.load(f)
+
+
+# ------------------------------------------------------------------ files and SDK description
+
+def test_onnxruntime_conversion_writes_model_and_sdk_description():
+    result = converted(ORT)
+    assert osp.basename(result.onnx_file) == 'end2end.onnx' and result.backend_files == [result.onnx_file]
+    model = onnx.load(result.onnx_file)
+    assert [o.name for o in model.graph.output] == ['simcc_x', 'simcc_y']
+    ops = [n.op_type for n in model.graph.node]
+    assert ops.count('ReduceMax') == 2 and ops.count('Abs') == 2  # our ScaleNorm form, twice
+    pipeline = _load_json(result.work_dir, 'pipeline.json')['pipeline']['tasks']
+    transforms = {t['type']: t for t in pipeline[0]['transforms']}
+    assert transforms['TopDownGetBboxCenterScale']['padding'] == 1.25
+    assert transforms['TopDownAffine']['image_size'] == [192, 256]
+    assert transforms['Normalize']['to_rgb'] is True
+    assert pipeline[2]['component'] == 'SimCCLabelDecode'
+    params = pipeline[2]['params']
+    assert params['simcc_split_ratio'] == 2.0 and not params['export_postprocess']
+    deploy = _load_json(result.work_dir, 'deploy.json')['models'][0]
+    assert deploy['backend'] == 'onnxruntime' and deploy['net'] == 'end2end.onnx' and deploy['dynamic_shape']
+    detail = _load_json(result.work_dir, 'detail.json')
+    assert detail['codebase_config']['module'] == ['rtmpose_ext.deploy']
+
+
+def test_onnxruntime_model_has_a_dynamic_batch():
+    session = ort.InferenceSession(converted(ORT).onnx_file, providers=['CPUExecutionProvider'])
+    inputs = crops(3)
+    simcc_x, simcc_y = session.run(None, {'input': inputs})
+    assert simcc_x.shape == (3, 17, 384) and simcc_y.shape == (3, 17, 512)
+    single = session.run(None, {'input': inputs[1:2]})[0]
+    np.testing.assert_allclose(simcc_x[1:2], single, rtol=1e-5, atol=1e-5)
+
+
+def test_export_postprocess_puts_the_decoding_into_the_graph():
+    result = converted(ORT, **{'codebase_config.export_postprocess': True})
+    session = ort.InferenceSession(result.onnx_file, providers=['CPUExecutionProvider'])
+    inputs = crops(3)
+    keypoints, scores = session.run(None, {'input': inputs})
+    logits = ort.InferenceSession(converted(ORT).onnx_file, providers=['CPUExecutionProvider']).run(
+        None, {'input': inputs})
+    ref_kpts, ref_scores = decode_simcc(*logits, 2.0)
+    np.testing.assert_array_equal(keypoints, ref_kpts)
+    np.testing.assert_allclose(scores, ref_scores, rtol=1e-6)
+    params = _load_json(result.work_dir, 'pipeline.json')['pipeline']['tasks'][2]['params']
+    assert params['export_postprocess'] is True
+
+
+@pytest.mark.parametrize('name, package', [(TENSORRT_FP16, 'tensorrt'), (RKNN_INT8, 'rknn-toolkit2')])
+def test_missing_toolkit_stops_after_onnx_and_sdk_description(name, package, tmp_path):
+    from rtmpose_ext.deploy.convert import convert
+    options = {'backend_config.quantization_config.dataset': 'calib.txt'} if 'rknn' in name else None
+    with pytest.raises(MissingToolkitError, match=f'`{package}`') as info:
+        convert(deploy_cfg(name), MODEL_CFG, checkpoint(), image(), str(tmp_path), deploy_options=options,
+                log=lambda line: None)
+    assert info.value.package == package
+    for f in ('end2end.onnx', 'deploy.json', 'pipeline.json', 'detail.json'):
+        assert (tmp_path / f).is_file()
+    session = ort.InferenceSession(str(tmp_path / 'end2end.onnx'), providers=['CPUExecutionProvider'])
+    shape = session.get_inputs()[0].shape
+    if 'tensorrt' in name:  # dynamic batch (1-4 in the config), fp16 recorded for the SDK
+        assert not isinstance(shape[0], int)
+        for batch in (1, 4):
+            assert session.run(None, {'input': crops(batch)})[0].shape == (batch, 17, 384)
+        assert _load_json(str(tmp_path), 'deploy.json')['models'][0]['precision'] == 'FP16'
+    else:
+        assert shape == [1, 3, 256, 192]
+
+
+def test_command_converts_and_reports_progress(tmp_path, capsys):
+    """The command end to end, with the SDK config: a model directory the runtime reads."""
+    assert main([deploy_cfg(SDK), MODEL_CFG, checkpoint(), image(), '--work-dir', str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for step in ('[0/3] sdk (fp32, static)', '[1/3] ONNX model:', '[2/3] SDK description:',
+                 '[3/3] sdk model:', 'done:'):
+        assert step in out
+    info = ModelInfo.from_work_dir(str(tmp_path))
+    assert info.net == str(tmp_path / 'end2end.onnx') and info.input_size == (192, 256)
+    assert _load_json(str(tmp_path), 'deploy.json')['models'][0]['backend'] == 'sdk'
+
+
+def test_command_exits_3_naming_the_missing_package(tmp_path, capsys, monkeypatch):
+    from rtmpose_ext.deploy import convert as convert_module
+
+    def fake_export(*args, **kwargs):  # the export itself is covered above; only the exit path here
+        raise MissingToolkitError('tensorrt', 'tensorrt')
+
+    monkeypatch.setattr(convert_module, 'export_onnx', fake_export)
+    code = main([deploy_cfg(TENSORRT_FP16), MODEL_CFG, 'none', image(), '--work-dir', str(tmp_path)])
+    assert code == 3 and '`tensorrt`' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('args, message', [
+    (['missing.py', MODEL_CFG], 'DEPLOY_CFG: no such config file'),
+    ([NCNN, MODEL_CFG, '--deploy-options', 'backend_config.type=tflite'], 'backend_config.type'),
+    ([NCNN, MODEL_CFG, '--deploy-options', "onnx_config.dynamic_axes={'input':{0:'batch'}}"],
+     'onnx_config.dynamic_axes'),
+    ([NCNN, MODEL_CFG, '--deploy-options', 'backend_config.precision=INT4'], 'backend_config.precision'),
+    ([ORT, MODEL_CFG, '--deploy-options', 'codebase_config.export_postprocess=True', '--cfg-options',
+      'codec.use_dark=True'], 'codec.use_dark'),
+    ([ORT, MODEL_CFG, '--deploy-options', "onnx_config.output_names=['x']"], 'output_names'),
+    ([RKNN_INT8, MODEL_CFG, '--deploy-options', 'backend_config.quantization_config.dataset=None'],
+     'quantization_config.dataset'),
+])
+def test_command_rejects_bad_arguments(args, message, capsys, tmp_path):
+    cfg = deploy_cfg(args[0]) if args[0] != 'missing.py' else 'missing.py'
+    argv = [cfg, args[1], 'none', image(), '--work-dir', str(tmp_path)] + args[2:]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / 'end2end.onnx').exists()
+
+
+@pytest.mark.parametrize('checkpoint_arg, image_arg, message', [
+    ('missing.pth', None, 'CHECKPOINT: no such file'),
+    ('none', 'missing.jpg', 'IMAGE: no such image file'),
+])
+def test_command_rejects_missing_files(checkpoint_arg, image_arg, message, capsys, tmp_path):
+    argv = [deploy_cfg(ORT), MODEL_CFG, checkpoint_arg, image_arg or image(), '--work-dir', str(tmp_path)]
+    assert main(argv) == 2 and message in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ backends against PyTorch
+
+BACKENDS = {
+    'onnxruntime fp32': (ORT, {}, 1e-3),
+    'onnxruntime fp16': (ORT_FP16, {}, 0.1),
+    'openvino (default, f32)': (OPENVINO, {}, 1e-3),
+    'openvino f16 hint': (OPENVINO, {'precision_hint': 'f16'}, 0.1),
+    'ncnn fp32': (NCNN, {}, 1e-3),
+    'ncnn fp16': (NCNN_FP16, {}, 0.1),
+}
+
+
+@pytest.mark.parametrize('backend', list(BACKENDS))
+def test_backend_agrees_with_pytorch(backend):
+    name, options, tolerance = BACKENDS[backend]
+    result = converted(name)
+    engine = create_engine(ModelInfo.from_work_dir(result.work_dir), **options)
+    inputs = crops(4)
+    reference = pytorch_logits(inputs)
+    outputs = engine(inputs)
+    diff = max(float(np.abs(o - r).max()) for o, r in zip(outputs, reference))
+    assert diff < tolerance, f'{backend}: largest logit difference {diff}'
+    kpt_ref, _ = decode_simcc(*reference, 2.0)
+    kpt, _ = decode_simcc(*outputs, 2.0)
+    stable = np.minimum(top2_gap(reference[0]), top2_gap(reference[1])) > 2 * diff
+    assert stable.mean() > 0.9, f'{backend}: only {stable.mean():.0%} of keypoints have a clear arg-max'
+    np.testing.assert_array_equal(kpt[stable], kpt_ref[stable])
+    mean_px = float(np.linalg.norm(kpt - kpt_ref, axis=-1).mean())
+    REPORT.append(f'{backend:<26}{diff:>14.3g}{mean_px:>14.3f}{stable.mean():>10.0%}')

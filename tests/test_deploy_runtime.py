@@ -1,0 +1,170 @@
+"""The numpy runtime: its preprocessing and decoding against mmpose's, end to end against mmpose's
+``inference_topdown`` on the same model, batching over boxes, errors, and no torch / OpenMMLab imports.
+
+End to end: the ONNX Runtime model (fp32) of RTMPose-t with random weights fixed by a seed, against
+``inference_topdown`` with flip test off (the export has none). Random weights give peaky logits here
+(top-2 gaps far above the ~1e-4 logit differences between the two), so the keypoints are compared where
+the PyTorch logits' top-2 gap exceeds twice the largest logit difference (there the arg-max provably
+agrees); that set must cover at least 90 % of the keypoints, and all of them must be within 0.5 px.
+"""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+import rtmpose_ext  # noqa: F401
+from rtmpose_ext.codecs import SimCCLabel
+from rtmpose_ext.deploy.runtime import (PoseEstimator, bbox_xyxy_to_center_scale, decode_simcc,
+                                        fix_aspect_ratio, preprocess, warp_matrix)
+
+from test_deploy_support import (MODEL_CFG, NCNN, ORT, PERSON_BOX, checkpoint, converted, image,
+                                 pytorch_logits, top2_gap)
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+BOXES = np.array([PERSON_BOX, [40, 300, 260, 620], [300, 10, 470, 250]], np.float32)
+
+
+def test_preprocessing_matches_mmpose():
+    from mmpose.datasets.transforms import TopdownAffine
+    from mmpose.structures.bbox import bbox_xyxy2cs, get_warp_matrix
+    rng = np.random.default_rng(0)
+    corners = [rng.uniform(0, 300, (20, 2)), rng.uniform(310, 600, (20, 2))]
+    boxes = np.concatenate(corners, 1).astype(np.float32)
+    center, scale = bbox_xyxy_to_center_scale(boxes, 1.25)
+    ref_center, ref_scale = bbox_xyxy2cs(boxes, padding=1.25)
+    np.testing.assert_array_equal(center, ref_center)
+    np.testing.assert_array_equal(scale, ref_scale)
+    fixed = fix_aspect_ratio(scale, 192 / 256)
+    np.testing.assert_array_equal(fixed, TopdownAffine._fix_aspect_ratio(ref_scale, 192 / 256))
+    for c, s in zip(center, fixed):
+        np.testing.assert_allclose(warp_matrix(c, s, (192, 256)), get_warp_matrix(c, s, 0., (192, 256)),
+                                   rtol=1e-6, atol=1e-5)
+
+
+def test_inputs_match_mmpose_pipeline_and_data_preprocessor():
+    """The runtime's network input equals mmpose's test pipeline + PoseDataPreprocessor output."""
+    from mmcv.transforms import Compose
+    from mmengine.config import Config
+    from mmpose.models.data_preprocessors import PoseDataPreprocessor
+    from mmpose.registry import TRANSFORMS
+    cfg = Config.fromfile(MODEL_CFG)
+    pipeline = Compose([TRANSFORMS.build(t) for t in cfg.test_dataloader.dataset.pipeline])
+    img = cv2.imread(image())
+    dp = cfg.model.data_preprocessor
+    inputs, _, _ = preprocess(img, BOXES, (192, 256), 1.25, np.array(dp.mean, np.float32),
+                              np.array(dp.std, np.float32), True)
+    preprocessor = PoseDataPreprocessor(mean=dp.mean, std=dp.std, bgr_to_rgb=True)
+    for i, box in enumerate(BOXES):
+        data = pipeline(dict(img=img, bbox=box[None], bbox_score=np.ones(1, np.float32)))
+        ref = preprocessor(dict(inputs=[data['inputs']], data_samples=[data['data_samples']]))['inputs']
+        np.testing.assert_allclose(inputs[i], ref[0].numpy(), rtol=0, atol=1e-5)
+
+
+def test_decoding_matches_our_codec():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(3, 17, 384)).astype(np.float32), rng.normal(size=(3, 17, 512)).astype(np.float32)
+    x[0, 2] -= 10  # a keypoint with a negative score: location -1
+    x[1, 3, [5, 9]] = 20  # a tie: the first maximum wins
+    kpts, scores = decode_simcc(x, y, 2.0)
+    ref_kpts, ref_scores = SimCCLabel(input_size=(192, 256), sigma=(4.9, 5.66)).decode(x, y)
+    np.testing.assert_array_equal(kpts, ref_kpts)
+    np.testing.assert_array_equal(scores, ref_scores)
+
+
+def test_runtime_matches_inference_topdown():
+    from mmpose.apis import inference_topdown, init_model
+    model = init_model(MODEL_CFG, checkpoint(), device='cpu', cfg_options={'model.test_cfg.flip_test': False})
+    img = cv2.imread(image())
+    results = inference_topdown(model, img, BOXES, bbox_format='xyxy')
+    ref_kpts = np.stack([r.pred_instances.keypoints[0] for r in results])
+    ref_scores = np.stack([r.pred_instances.keypoint_scores[0] for r in results])
+
+    estimator = PoseEstimator(converted(ORT).work_dir)
+    keypoints, scores = estimator(img, BOXES)
+    assert keypoints.shape == (3, 17, 2) and scores.shape == (3, 17)
+
+    inputs, _, _ = preprocess(img, BOXES, (192, 256), 1.25, estimator.info.mean, estimator.info.std, True)
+    reference, outputs = pytorch_logits(inputs), estimator.engine(inputs)
+    diff = max(float(np.abs(o - r).max()) for o, r in zip(outputs, reference))
+    stable = np.minimum(top2_gap(reference[0]), top2_gap(reference[1])) > 2 * diff
+    assert stable.mean() >= 0.9, f'only {stable.mean():.0%} of the keypoints have a clear arg-max'
+    distance = np.linalg.norm(keypoints - ref_kpts, axis=-1)
+    assert distance[stable].max() < 0.5, distance
+    np.testing.assert_allclose(scores, ref_scores, rtol=0, atol=10 * diff)
+
+
+def test_boxes_are_batched():
+    estimator = PoseEstimator(converted(ORT).work_dir)
+    img = cv2.imread(image())
+    keypoints, scores = estimator(img, BOXES)
+    for i, box in enumerate(BOXES):
+        k, s = estimator(img, box[None])
+        np.testing.assert_allclose(k[0], keypoints[i], atol=1e-3)
+        np.testing.assert_allclose(s[0], scores[i], atol=1e-4)
+    whole, _ = estimator(img)  # no boxes: the whole image
+    assert whole.shape == (1, 17, 2)
+
+
+@pytest.mark.parametrize('image_arg, boxes, message', [
+    (np.zeros((10, 10), np.uint8), None, 'image: expected an'),
+    (np.zeros((10, 10, 3), np.float32), None, 'image: expected an'),
+    (np.zeros((10, 10, 3), np.uint8), np.array([[5, 5, 1, 9]]), 'x1 < x2'),
+    (np.zeros((10, 10, 3), np.uint8), np.zeros((0, 4)), 'no boxes'),
+])
+def test_bad_input_is_refused(image_arg, boxes, message):
+    estimator = PoseEstimator(converted(ORT).work_dir)
+    with pytest.raises(ValueError, match=message):
+        estimator(image_arg, boxes)
+
+
+def test_missing_model_directory_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError, match='deploy.json is missing'):
+        PoseEstimator(str(tmp_path))
+
+
+NO_TORCH_SCRIPT = r'''
+import importlib.abc, importlib.util, json, sys
+BLOCKED = ('torch', 'mmengine', 'mmpose', 'mmcv', 'mmdet', 'mmdeploy', 'rtmpose_ext')
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split('.')[0] in BLOCKED:
+            raise ImportError(f'blocked: {name}')
+
+sys.meta_path.insert(0, Block())
+runtime_dir, image_path, boxes, work_dirs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4:]
+spec = importlib.util.spec_from_file_location('rtmpose_runtime', runtime_dir + '/__init__.py',
+                                              submodule_search_locations=[runtime_dir])
+runtime = importlib.util.module_from_spec(spec)
+sys.modules['rtmpose_runtime'] = runtime
+spec.loader.exec_module(runtime)
+import cv2, numpy as np
+results = {}
+for work_dir in work_dirs:
+    keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(image_path), np.array(boxes))
+    results[work_dir] = keypoints.tolist()
+loaded = sorted(m for m in sys.modules if m.split('.')[0] in BLOCKED)
+print(json.dumps(dict(results=results, loaded=loaded)))
+'''
+
+
+def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
+    """Loaded from its folder alone (as copied onto a device) with torch, mm* and rtmpose_ext blocked, the
+    runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process."""
+    script = tmp_path / 'run_runtime.py'
+    script.write_text(NO_TORCH_SCRIPT)
+    work_dirs = [converted(ORT).work_dir, converted(NCNN).work_dir]
+    proc = subprocess.run([sys.executable, str(script), osp.join(REPO, 'rtmpose_ext', 'deploy', 'runtime'),
+                           image(), json.dumps(BOXES.tolist())] + work_dirs,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report['loaded'] == []
+    img = cv2.imread(image())
+    for work_dir in work_dirs:
+        expected, _ = PoseEstimator(work_dir)(img, BOXES)
+        np.testing.assert_allclose(np.array(report['results'][work_dir]), expected, atol=1e-4)
