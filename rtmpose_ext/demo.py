@@ -1,104 +1,491 @@
-"""``make demo``: build RTMPose-t from our config and predict keypoints for a person box on an image.
+"""``make demo``: synthetic data -> train RTMPose-t on the CPU -> COCO AP -> ONNX -> pictures -> summary.
 
-    python -m rtmpose_ext.demo [--config CFG] [--checkpoint CKPT] [--image IMG] [--bbox x1 y1 x2 y2]
-                               [--out OUT.png]
+    python -m rtmpose_ext.demo [--work-dir work_dirs/demo] [--out-dir outputs/demo]
+                               [--data-root data/synthetic] [--quick] [--skip-train] [--epochs N]
+                               [--threads N] [--cfg-options KEY=VALUE ...]
 
-Without ``--checkpoint`` the model has random weights (no weights can be downloaded here), so the
-keypoints show that the whole top-down path runs — config, registries, our head and codec, flip test,
-decoding and mapping back to the image — not a trained model's accuracy. Without ``--image`` a
-synthetic picture of a stick figure is drawn and its box is used.
+Six steps, each announced as ``[i/6]``:
+
+1. data: the synthetic train (1500 pictures) and val (200) splits of
+   :mod:`rtmpose_ext.datasets.synthetic` under ``--data-root``; made once, skipped while its manifest
+   matches the arguments.
+2. train: RTMPose-t from scratch with ``configs/demo/rtmpose-t_synthetic.py`` (our recipe scaled for a
+   CPU: head, loss, codec, schedule, EMA, stage switch) through mmengine's ``Runner``; its log shows the
+   iterations, loss and ETA. Every run trains anew; ``--skip-train`` reuses the checkpoint of an earlier
+   run in ``--work-dir`` instead.
+3. evaluate: the checkpoint (EMA weights) on the val split's ground-truth boxes with flip test; COCO's
+   keypoint metric (AP, AP50, AP75, AR).
+4. export: ONNX through our MMDeploy config (``configs/deploy/pose-detection_simcc_onnxruntime_dynamic.py``,
+   MMDeploy's ``torch2onnx``); ONNX Runtime and PyTorch run the same val crops and their logits and
+   decoded keypoints are compared.
+5. pictures: predictions (red) against the ground truth (green) on 6 val pictures
+   (``predictions.jpg``) and the loss, learning-rate and AP curves (``curves.png``) in ``--out-dir``.
+6. summary: a table (also ``summary.md`` and ``summary.json`` in ``--out-dir``).
+
+``--quick`` runs the same flow at toy scale (16 train / 8 val pictures, 2 epochs crossing the stage
+switch) in well under a minute, for the tests; its numbers mean nothing.
 """
 import argparse
+import json
+import logging
+import math
 import os
 import os.path as osp
+import sys
 import time
-from typing import Tuple
+import warnings
+from typing import Dict, List, Optional, Sequence, Tuple
 
-import cv2
 import numpy as np
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'rtmpose', 'rtmpose-t_8xb256-420e_coco-256x192.py')
+# realpath: the package may be imported through a link (site-packages/rtmpose_ext -> the repository's)
+REPO_ROOT = osp.dirname(osp.dirname(osp.realpath(__file__)))
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')
+DEPLOY_CONFIG = osp.join(REPO_ROOT, 'configs', 'deploy', 'pose-detection_simcc_onnxruntime_dynamic.py')
+NUM_STEPS = 6
+METRIC_KEYS = (('AP', 'coco/AP'), ('AP50', 'coco/AP .5'), ('AP75', 'coco/AP .75'), ('AR', 'coco/AR'))
 
 
-def draw_stick_figure(size: Tuple[int, int] = (480, 640)) -> Tuple[np.ndarray, np.ndarray]:
-    """A BGR image (H, W, 3) uint8 of a stick figure on a gradient, and its box (4,) x1y1x2y2 px."""
-    w, h = size
-    img = np.zeros((h, w, 3), np.uint8)
-    img[:] = np.linspace(40, 200, w, dtype=np.uint8)[None, :, None]
-    joints = {'head': (240, 120), 'neck': (240, 170), 'hip': (240, 330), 'l_hand': (170, 260),
-              'r_hand': (310, 260), 'l_foot': (200, 480), 'r_foot': (280, 480)}
-    cv2.circle(img, joints['head'], 35, (60, 180, 255), -1)
-    for a, b in [('neck', 'hip'), ('neck', 'l_hand'), ('neck', 'r_hand'), ('hip', 'l_foot'),
-                 ('hip', 'r_foot')]:
-        cv2.line(img, joints[a], joints[b], (30, 30, 220), 14)
-    return img, np.array([150, 70, 330, 500], np.float32)
+# ------------------------------------------------------------------------------------------- arguments
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    from mmengine.config import DictAction
+    p = argparse.ArgumentParser(prog='python -m rtmpose_ext.demo', description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--work-dir', default=osp.join('work_dirs', 'demo'),
+                   help='checkpoints, logs and the ONNX model (default: work_dirs/demo)')
+    p.add_argument('--out-dir', default=osp.join('outputs', 'demo'),
+                   help='pictures and summary (default: outputs/demo)')
+    p.add_argument('--data-root', default=None,
+                   help='synthetic dataset folder (default: data/synthetic; with --quick: WORK_DIR/data)')
+    p.add_argument('--difficulty', default='normal', choices=('easy', 'normal', 'hard'),
+                   help='synthetic scene difficulty (default: normal)')
+    p.add_argument('--config', default=DEMO_CONFIG, help='model and training config (default: the demo\'s)')
+    p.add_argument('--quick', action='store_true',
+                   help='toy scale: 16 train / 8 val pictures, 2 epochs (a smoke test, numbers mean nothing)')
+    p.add_argument('--skip-train', action='store_true',
+                   help='reuse the checkpoint of an earlier run in --work-dir instead of training')
+    p.add_argument('--epochs', type=int, default=None,
+                   help='train this many epochs instead of the config\'s (schedule, EMA and stage switch '
+                        'scaled along)')
+    p.add_argument('--threads', type=int, default=None,
+                   help='torch / ONNX Runtime threads (default: torch\'s default, one per core)')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
+                   help='override config keys (KEY=VALUE, as in mmengine\'s tools)')
+    args = p.parse_args(argv)
+    if args.epochs is not None and args.epochs < 1:
+        p.error(f'--epochs: expected an integer >= 1, got {args.epochs}')
+    if args.threads is not None and args.threads < 1:
+        p.error(f'--threads: expected an integer >= 1, got {args.threads}')
+    if args.data_root is None:
+        args.data_root = osp.join(args.work_dir, 'data') if args.quick else osp.join('data', 'synthetic')
+    return args
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--config', default=DEFAULT_CONFIG, help='model config (default: RTMPose-t)')
-    parser.add_argument('--checkpoint', default=None, help='checkpoint to load (default: random weights)')
-    parser.add_argument('--image', default=None, help='image file (default: a synthetic stick figure)')
-    parser.add_argument('--bbox', nargs=4, type=float, default=None, metavar=('X1', 'Y1', 'X2', 'Y2'),
-                        help='person box in pixels (default: the whole image, or the figure\'s box)')
-    parser.add_argument('--out', default=osp.join('outputs', 'demo_prediction.png'),
-                        help='where to write the picture with the predicted keypoints')
-    return parser.parse_args(argv)
+class Progress:
+    """Prints ``[i/6] title`` headers and remembers how long each step took (seconds)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.seconds: Dict[str, float] = {}
+        self._current: Optional[Tuple[str, float]] = None
+
+    def step(self, index: int, name: str, title: str) -> None:
+        self.done()
+        print(f'\n[{index}/{NUM_STEPS}] {title}  (load average {load_average()})', flush=True)
+        self._current = (name, time.perf_counter())
+
+    def done(self) -> None:
+        if self._current is not None:
+            name, start = self._current
+            self.seconds[name] = time.perf_counter() - start
+            self._current = None
+
+    def total(self) -> float:
+        return time.perf_counter() - self.t0
 
 
-def load_input(args: argparse.Namespace) -> Tuple[np.ndarray, np.ndarray]:
-    """The image (H, W, 3) BGR and one box (4,) from the arguments, with clear errors."""
-    if args.image is None:
-        img, bbox = draw_stick_figure()
-    else:
-        img = cv2.imread(args.image)
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages of this machine as text ('n/a' where unknown)."""
+    try:
+        return ' '.join(f'{v:.2f}' for v in os.getloadavg())
+    except OSError:
+        return 'n/a'
+
+
+# ------------------------------------------------------------------------------------------- 1. data
+def split_sizes(quick: bool) -> Dict[str, int]:
+    return dict(train=16, val=8) if quick else dict(train=1500, val=200)
+
+
+def make_data(data_root: str, quick: bool, difficulty: str) -> Dict[str, str]:
+    """Make (or find) the train and val splits; return their annotation files by split name."""
+    from rtmpose_ext.datasets.synthetic import generate_split
+    return {split: generate_split(data_root, split, n, seed=0, difficulty=difficulty, progress=sys.stdout)
+            for split, n in split_sizes(quick).items()}
+
+
+def count_people(ann_file: str) -> int:
+    """Annotated people (with at least one labelled keypoint) in a COCO keypoints json."""
+    with open(ann_file) as f:
+        anns = json.load(f)['annotations']
+    return sum(1 for a in anns if a.get('num_keypoints', 0) > 0 and not a.get('iscrowd', 0))
+
+
+# ------------------------------------------------------------------------------------------- config
+def scale_schedule(cfg, epochs: int, iters_per_epoch: int) -> None:
+    """Set the run length to ``epochs`` and scale what depends on it, by the demo config's rules:
+    cosine over the second half, the weak pipeline for the last 1/6 of the epochs (at least one), the
+    EMA's momentum floor averaging over 20 % of the iterations and its decay time 8 % of them,
+    validation ~4 times, a checkpoint at the end."""
+    total_iters = epochs * iters_per_epoch
+    cfg.train_cfg.max_epochs = epochs
+    cfg.train_cfg.val_interval = max(1, epochs // 4)
+    sched = cfg.param_scheduler[0]
+    sched.update(cosine_begin=epochs // 2, end=epochs,
+                 warmup_iters=min(sched.warmup_iters, max(1, total_iters // 10)))
+    for hook in cfg.custom_hooks:
+        if hook.type == 'EMAHook':
+            hook.update(momentum=min(0.5, 1. / (0.2 * total_iters)), gamma=max(1., 0.08 * total_iters))
+        elif hook.type == 'PipelineSwitchHook':
+            hook.switch_epoch = epochs - max(1, round(epochs / 6))
+    cfg.default_hooks.checkpoint.interval = epochs
+
+
+def build_config(args: argparse.Namespace, ann_files: Dict[str, str]):
+    """The demo config pointed at ``args.data_root`` and ``args.work_dir``, with the run's overrides."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(args.config)
+    data_root = osp.abspath(args.data_root) + os.sep
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.data_root = data_root
+    for evaluator in ('val_evaluator', 'test_evaluator'):
+        cfg[evaluator].ann_file = osp.abspath(ann_files['val'])
+    cfg.work_dir = osp.abspath(args.work_dir)
+    cfg.test_evaluator.outfile_prefix = osp.join(cfg.work_dir, 'val')   # -> val.keypoints.json
+    if args.quick:
+        cfg.train_dataloader.batch_size = 4
+        cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
+        cfg.default_hooks.logger.interval = 1
+    epochs = 2 if args.quick else args.epochs
+    if epochs is not None:
+        iters = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
+        scale_schedule(cfg, epochs, iters)
+    cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+# ------------------------------------------------------------------------------------------- runner
+def make_runner(cfg, name: str):
+    """``Runner.from_cfg(cfg)`` named ``name`` (+ a time stamp; its logger and visualizer too, so that
+    runners in one process stay apart) without its start-up dump (environment and the whole config) on
+    the console: the runner logs at WARNING while it is built, at INFO afterwards (the config is saved
+    in the work dir anyway)."""
+    from mmengine.runner import Runner
+    cfg = cfg.copy()
+    cfg.experiment_name = f'{name}_{time.strftime("%Y%m%d_%H%M%S")}'
+    cfg.visualizer.pop('name', None)           # -> the experiment's name
+    level = cfg.get('log_level', 'INFO')
+    cfg.log_level = 'WARNING'
+    runner = Runner.from_cfg(cfg)
+    runner.logger.setLevel(level)
+    for handler in runner.logger.handlers:
+        handler.setLevel(level)
+    return runner
+
+
+def train(cfg) -> Tuple[str, str]:
+    """Train; return the last checkpoint's path and the run's log folder (with vis_data/scalars.json)."""
+    runner = make_runner(cfg, 'train')
+    runner.train()
+    checkpoint = last_checkpoint(cfg.work_dir)
+    if checkpoint is None:
+        raise RuntimeError(f'training finished but left no checkpoint in {cfg.work_dir}')
+    return checkpoint, runner.log_dir
+
+
+def last_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint named in ``work_dir/last_checkpoint`` (mmengine writes it), or None."""
+    path = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        checkpoint = f.read().strip()
+    return checkpoint if osp.isfile(checkpoint) else None
+
+
+def latest_log_dir(work_dir: str) -> Optional[str]:
+    """The newest ``work_dir/<timestamp>/`` that has a training log (vis_data/scalars.json)."""
+    runs = sorted(d for d in os.listdir(work_dir)
+                  if osp.isfile(osp.join(work_dir, d, 'vis_data', 'scalars.json'))
+                  and training_records(osp.join(work_dir, d))[0])
+    return osp.join(work_dir, runs[-1]) if runs else None
+
+
+# ------------------------------------------------------------------------------------------- 3. evaluate
+def evaluate(cfg, checkpoint: str) -> Dict[str, float]:
+    """COCO keypoint metrics of ``checkpoint`` on the val split (what ``tools/test.py`` does)."""
+    cfg = cfg.copy()
+    cfg.load_from = checkpoint
+    cfg.work_dir = osp.join(cfg.work_dir, 'test')
+    return make_runner(cfg, 'test').test()
+
+
+# ------------------------------------------------------------------------------------------- 4. export
+def export_onnx(cfg, checkpoint: str, work_dir: str) -> str:
+    """``checkpoint`` -> ``work_dir/end2end.onnx`` with MMDeploy's ``torch2onnx`` and our deploy config
+    (its input shape set to the model's input size)."""
+    from mmdeploy.apis import torch2onnx
+    from mmengine.config import Config
+    deploy_cfg = Config.fromfile(DEPLOY_CONFIG)
+    w, h = cfg.codec.input_size
+    deploy_cfg.onnx_config.input_shape = [w, h]
+    image = np.zeros((h, w, 3), np.uint8)
+    torch2onnx(image, work_dir, 'end2end.onnx', deploy_cfg, cfg.copy(), model_checkpoint=checkpoint,
+               device='cpu')
+    path = osp.join(work_dir, 'end2end.onnx')
+    if not osp.isfile(path):
+        raise RuntimeError(f'torch2onnx wrote no {path}')
+    return path
+
+
+def val_crops(model, cfg, count: int):
+    """The first ``count`` people of the val split through the val pipeline and the model's data
+    preprocessor: (N, 3, H, W) float32 inputs, normalised as the network sees them."""
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import DATASETS, init_default_scope
+    init_default_scope(cfg.default_scope)
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    batch = pseudo_collate([dataset[i] for i in range(min(count, len(dataset)))])
+    return model.data_preprocessor(batch, training=False)['inputs']
+
+
+def compare_onnx(model, cfg, onnx_path: str, threads: Optional[int], count: int = 64) -> Dict:
+    """Run the PyTorch ``model`` and ONNX Runtime on ``count`` val crops: largest |logit difference| and
+    the mean distance between their decoded keypoints (px of the model's input crop)."""
+    import onnxruntime as ort
+    import torch
+    inputs = val_crops(model, cfg, count)
+    with torch.no_grad():
+        torch_x, torch_y = (t.numpy() for t in model(inputs, None, mode='tensor'))
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    session = ort.InferenceSession(onnx_path, options, providers=['CPUExecutionProvider'])
+    ort_x, ort_y = session.run(None, {session.get_inputs()[0].name: inputs.numpy()})
+    decoder = model.head.decoder
+    kpt_torch, _ = decoder.decode(torch_x, torch_y)
+    kpt_ort, _ = decoder.decode(ort_x, ort_y)
+    return dict(crops=int(inputs.shape[0]),
+                max_logit_diff=float(max(np.abs(torch_x - ort_x).max(), np.abs(torch_y - ort_y).max())),
+                mean_keypoint_diff_px=float(np.linalg.norm(kpt_torch - kpt_ort, axis=-1).mean()))
+
+
+# ------------------------------------------------------------------------------------------- 5. pictures
+def training_records(log_dir: str) -> Tuple[List[dict], List[dict]]:
+    """mmengine's ``vis_data/scalars.json``: (training records with 'loss', validation records with
+    'coco/AP')."""
+    path = osp.join(log_dir, 'vis_data', 'scalars.json')
+    with open(path) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    return [r for r in records if 'loss' in r], [r for r in records if 'coco/AP' in r]
+
+
+def plot_curves(log_dir: str, out_path: str, iters_per_epoch: int, switch_epoch: Optional[int] = None,
+                final: Optional[Dict[str, float]] = None) -> None:
+    """Loss, learning rate (by iteration) and val AP / AR (by epoch) -> a PNG at ``out_path``; a dashed
+    line at the stage switch (epoch index ``switch_epoch``), a dotted one at the ``final`` AP."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    train_recs, val_recs = training_records(log_dir)
+    iters = [r['iter'] for r in train_recs]
+    fig, (ax_loss, ax_lr, ax_ap) = plt.subplots(1, 3, figsize=(13, 3.6), dpi=100)
+    ax_loss.plot(iters, [r['loss'] for r in train_recs], color='tab:blue', lw=1.2)
+    ax_loss.set(title='training loss (KL, SimCC)', xlabel='iteration', ylabel='loss')
+    ax_lr.plot(iters, [r['lr'] for r in train_recs], color='tab:purple', lw=1.2)
+    ax_lr.set(title='learning rate (warm-up, flat, cosine)', xlabel='iteration', ylabel='lr')
+    if switch_epoch is not None:
+        for ax in (ax_loss, ax_lr):
+            ax.axvline(switch_epoch * iters_per_epoch, color='grey', ls='--', lw=1)
+        ax_loss.text(switch_epoch * iters_per_epoch, ax_loss.get_ylim()[1], ' stage 2', va='top',
+                     color='grey', fontsize=8)
+    epochs = [r['step'] for r in val_recs]
+    for key, label, colour in (('coco/AP', 'AP', 'tab:red'), ('coco/AP .5', 'AP50', 'tab:orange'),
+                               ('coco/AR', 'AR', 'tab:green')):
+        ax_ap.plot(epochs, [r[key] for r in val_recs], marker='o', color=colour, label=label)
+    if final:
+        ax_ap.axhline(final['AP'], color='tab:red', ls=':', lw=1)
+    ax_ap.axhline(0.6, color='black', ls='--', lw=0.8, label='goal AP 0.60')
+    ax_ap.set(title='val (EMA weights, flip test)', xlabel='epoch', ylim=(0, 1))
+    ax_ap.legend(loc='lower right', fontsize=8)
+    for ax in (ax_loss, ax_lr, ax_ap):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out_path)
+    plt.close(fig)
+
+
+def _draw_person(canvas: np.ndarray, kpts: np.ndarray, visible: np.ndarray, colour, scale: float) -> None:
+    """Skeleton links and points of one person (keypoints (17, 2) px, visible (17,) bool) on ``canvas``."""
+    import cv2
+    from rtmpose_ext.datasets.synthetic import SKELETON
+    pts = np.round(kpts * scale).astype(int)
+    for a, b in SKELETON:
+        if visible[a] and visible[b]:
+            cv2.line(canvas, tuple(pts[a]), tuple(pts[b]), colour, 2, cv2.LINE_AA)
+    for p, v in zip(pts, visible):
+        if v:
+            cv2.circle(canvas, tuple(p), 3, colour, -1, cv2.LINE_AA)
+
+
+def draw_predictions(val_ann_file: str, img_dir: str, results_file: str, out_path: str,
+                     count: int = 6, columns: int = 3, scale: float = 1.25,
+                     score_thr: float = 0.3) -> List[int]:
+    """Ground truth (green) and predictions (red, keypoints with score >= ``score_thr``) on the first
+    ``count`` val pictures, in a grid -> JPEG at ``out_path``. Returns the image ids drawn."""
+    import cv2
+    with open(val_ann_file) as f:
+        coco = json.load(f)
+    with open(results_file) as f:
+        results = json.load(f)
+    images = sorted(coco['images'], key=lambda im: im['id'])[:count]
+    tiles = []
+    for im in images:
+        img = cv2.imread(osp.join(img_dir, im['file_name']))
         if img is None:
-            raise FileNotFoundError(f'--image: cannot read an image from {args.image!r}')
-        bbox = np.array([0, 0, img.shape[1], img.shape[0]], np.float32)
-    if args.bbox is not None:
-        bbox = np.asarray(args.bbox, np.float32)
-        if not (bbox[2] > bbox[0] and bbox[3] > bbox[1]):
-            raise ValueError(f'--bbox: expected x1 < x2 and y1 < y2, got {args.bbox}')
-    return img, bbox
+            raise FileNotFoundError(f'cannot read val picture {osp.join(img_dir, im["file_name"])}')
+        tile = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+        for ann in (a for a in coco['annotations'] if a['image_id'] == im['id']):
+            k = np.asarray(ann['keypoints'], np.float32).reshape(-1, 3)
+            _draw_person(tile, k[:, :2], k[:, 2] > 0, (60, 200, 60), scale)
+        for res in (r for r in results if r['image_id'] == im['id']):
+            k = np.asarray(res['keypoints'], np.float32).reshape(-1, 3)
+            _draw_person(tile, k[:, :2], k[:, 2] >= score_thr, (40, 40, 230), scale)
+        tiles.append(tile)
+    while len(tiles) % columns:
+        tiles.append(np.zeros_like(tiles[0]))
+    rows = [np.concatenate(tiles[i:i + columns], axis=1) for i in range(0, len(tiles), columns)]
+    grid = np.concatenate(rows, axis=0)
+    header = np.full((28, grid.shape[1], 3), 255, np.uint8)
+    cv2.putText(header, 'green: ground truth   red: RTMPose-t prediction (val split, ground-truth boxes)',
+                (8, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 1, cv2.LINE_AA)
+    if not cv2.imwrite(out_path, np.concatenate([header, grid], axis=0), [cv2.IMWRITE_JPEG_QUALITY, 85]):
+        raise OSError(f'cannot write {out_path}')
+    return [im['id'] for im in images]
 
 
-def main(argv=None) -> None:
+# ------------------------------------------------------------------------------------------- 6. summary
+def summary_rows(summary: Dict) -> List[Tuple[str, str]]:
+    m, ort_check, t = summary['metrics'], summary['onnx'], summary['seconds']
+    return [
+        ('AP (val, GT boxes, flip test)', f'{m["AP"]:.3f}'),
+        ('AP50', f'{m["AP50"]:.3f}'),
+        ('AP75', f'{m["AP75"]:.3f}'),
+        ('AR', f'{m["AR"]:.3f}'),
+        ('model', summary['model']),
+        ('data', summary['data']),
+        ('train time', f'{t["train"] / 60:.1f} min ({summary["train_images_per_s"]:.0f} crops/s)'),
+        ('total time', f'{t["total"] / 60:.1f} min'),
+        ('ONNX Runtime vs PyTorch', f'max abs logit diff {ort_check["max_logit_diff"]:.2e}, mean keypoint '
+                                    f'diff {ort_check["mean_keypoint_diff_px"]:.4f} px '
+                                    f'({ort_check["crops"]} crops)'),
+        ('CPU', f'{summary["cpu"]}; load average at the end {summary["load_average_end"]}'),
+    ]
+
+
+def write_summary(summary: Dict, out_dir: str) -> str:
+    """Print the summary as a Markdown table and write ``summary.md`` and ``summary.json``."""
+    rows = summary_rows(summary)
+    width = max(len(k) for k, _ in rows)
+    table = '\n'.join([f'| {"item":<{width}} | value |', f'|{"-" * (width + 2)}|-------|'] +
+                      [f'| {k:<{width}} | {v} |' for k, v in rows])
+    print(table, flush=True)
+    with open(osp.join(out_dir, 'summary.md'), 'w') as f:
+        f.write(table + '\n')
+    with open(osp.join(out_dir, 'summary.json'), 'w') as f:
+        json.dump(summary, f, indent=2)
+    return table
+
+
+# ------------------------------------------------------------------------------------------- main
+def main(argv: Optional[Sequence[str]] = None) -> Dict:
     args = parse_args(argv)
-    t0 = time.perf_counter()
-    print(f'[demo] config: {osp.relpath(args.config)}')
+    progress = Progress()
+    warnings.filterwarnings('ignore', category=FutureWarning)   # mmdet's torch.cuda.amp notices
+    import torch
     import rtmpose_ext  # noqa: F401  (registers our classes, applies the torch 2.13 fixes)
-    from mmpose.apis import inference_topdown, init_model
-    from mmpose.structures import merge_data_samples
+    from mmpose.utils import register_all_modules
+    # mmpose's classes (PoseLocalVisualizer, CocoDataset, ...) are found from our child registries only
+    # once mmpose's modules are imported; this imports them without changing the default scope
+    register_all_modules(init_default_scope=False)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    os.makedirs(args.out_dir, exist_ok=True)
+    os.makedirs(args.work_dir, exist_ok=True)
 
-    model = init_model(args.config, args.checkpoint, device='cpu')
-    head = type(model.head)
-    print(f'[demo] built {type(model).__name__} with {head.__module__}.{head.__name__} '
-          f'({sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters); '
-          f'weights: {args.checkpoint or "random (no --checkpoint)"}')
-    img, bbox = load_input(args)
-    result = merge_data_samples(inference_topdown(model, img, bbox[None], bbox_format='xyxy'))
-    keypoints = result.pred_instances.keypoints[0]
-    scores = result.pred_instances.keypoint_scores[0]
-    names = model.dataset_meta['keypoint_id2name']
-    print(f'[demo] box {bbox.round(1).tolist()} -> {len(keypoints)} keypoints (x, y px; score):')
-    for k, ((x, y), s) in enumerate(zip(keypoints, scores)):
-        print(f'  {names[k]:<15} {x:8.1f} {y:8.1f}  {s:.3f}')
-    write_picture(args.out, img, bbox, keypoints)
-    print(f'[demo] wrote {args.out} ({time.perf_counter() - t0:.1f} s)')
+    progress.step(1, 'data', f'data: synthetic people ({args.difficulty}) in {args.data_root}')
+    ann_files = make_data(args.data_root, args.quick, args.difficulty)
+    cfg = build_config(args, ann_files)
 
+    w, h = cfg.codec.input_size
+    progress.step(2, 'train', f'train RTMPose-t from scratch: {cfg.train_cfg.max_epochs} epochs, batch '
+                  f'{cfg.train_dataloader.batch_size}, input {w}x{h}, {torch.get_num_threads()} threads'
+                  f'  -> {args.work_dir}')
+    checkpoint = last_checkpoint(cfg.work_dir) if args.skip_train else None
+    if args.skip_train:
+        log_dir = latest_log_dir(cfg.work_dir)
+        if checkpoint is None or log_dir is None:
+            raise FileNotFoundError(f'--skip-train: no checkpoint and training log of an earlier run in '
+                                    f'{cfg.work_dir}; run without --skip-train first')
+        print(f'--skip-train: using {checkpoint}')
+    else:
+        checkpoint, log_dir = train(cfg)
 
-def write_picture(path: str, img: np.ndarray, bbox: np.ndarray, keypoints: np.ndarray) -> None:
-    """Draw the box (green) and keypoints (yellow) on a copy of ``img`` and write it to ``path``."""
-    canvas = img.copy()
-    x1, y1, x2, y2 = bbox.astype(int)
-    cv2.rectangle(canvas, (x1, y1), (x2, y2), (0, 255, 0), 2)
-    for x, y in keypoints:
-        cv2.circle(canvas, (int(round(x)), int(round(y))), 4, (0, 255, 255), -1)
-    if osp.dirname(path):
-        os.makedirs(osp.dirname(path), exist_ok=True)
-    if not cv2.imwrite(path, canvas):
-        raise OSError(f'--out: cannot write {path!r}')
+    progress.step(3, 'evaluate', 'evaluate on the val split (COCO keypoint metric, ground-truth boxes, '
+                  'flip test)')
+    raw = evaluate(cfg, checkpoint)
+    metrics = {name: float(raw[key]) for name, key in METRIC_KEYS}
+    print('  ' + '  '.join(f'{k} {v:.3f}' for k, v in metrics.items()))
+
+    progress.step(4, 'export', 'export to ONNX (MMDeploy torch2onnx, our deploy config) and compare '
+                  'ONNX Runtime with PyTorch')
+    onnx_path = export_onnx(cfg, checkpoint, cfg.work_dir)
+    from mmpose.apis import init_model
+    model = init_model(cfg.copy(), checkpoint, device='cpu')
+    num_params = sum(p.numel() for p in model.parameters())
+    onnx_check = compare_onnx(model, cfg, onnx_path, args.threads, count=8 if args.quick else 64)
+    print(f'  {onnx_path}: max |logit diff| {onnx_check["max_logit_diff"]:.2e}, mean keypoint diff '
+          f'{onnx_check["mean_keypoint_diff_px"]:.4f} px on {onnx_check["crops"]} val crops')
+
+    progress.step(5, 'pictures', f'pictures -> {args.out_dir}')
+    predictions = osp.join(args.out_dir, 'predictions.jpg')
+    curves = osp.join(args.out_dir, 'curves.png')
+    switch = next((h.switch_epoch for h in cfg.custom_hooks if h.type == 'PipelineSwitchHook'), None)
+    draw_predictions(ann_files['val'], osp.join(args.data_root, 'images', 'val'),
+                     cfg.test_evaluator.outfile_prefix + '.keypoints.json', predictions)
+    iters_per_epoch = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
+    plot_curves(log_dir, curves, iters_per_epoch, switch, metrics)
+    print(f'  {predictions}\n  {curves}')
+
+    progress.step(6, 'summary', 'summary')
+    progress.done()
+    train_crops = cfg.train_cfg.max_epochs * count_people(ann_files['train'])   # crops seen in training
+    summary = dict(
+        metrics=metrics,
+        model=f'RTMPose-t ({num_params / 1e6:.2f} M params), '
+              f'input {w}x{h}, {cfg.train_cfg.max_epochs} epochs, batch {cfg.train_dataloader.batch_size}',
+        data=f'synthetic {args.difficulty}: {split_sizes(args.quick)["train"]} train / '
+             f'{split_sizes(args.quick)["val"]} val pictures ({count_people(ann_files["train"])} / '
+             f'{count_people(ann_files["val"])} people)',
+        onnx=dict(onnx_check, path=onnx_path),
+        seconds=dict(progress.seconds, total=progress.total()),
+        train_images_per_s=(train_crops / progress.seconds['train']
+                            if not args.skip_train and progress.seconds['train'] > 0 else float('nan')),
+        cpu=f'{os.cpu_count()} cores, {torch.get_num_threads()} torch threads',
+        load_average_end=load_average(),
+        checkpoint=checkpoint, predictions=predictions, curves=curves, quick=args.quick)
+    write_summary(summary, args.out_dir)
+    return summary
 
 
 if __name__ == '__main__':

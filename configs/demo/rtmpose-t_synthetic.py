@@ -1,0 +1,143 @@
+# RTMPose-t trained from scratch on the synthetic people (rtmpose_ext.datasets.synthetic) on 2 CPU cores
+# in about a quarter of an hour: `make demo` (python -m rtmpose_ext.demo). Our full recipe
+# (../rtmpose/rtmpose-t_8xb256-420e_coco-256x192.py: CSPNeXt-t + RTMCCHead, SimCC codec, KL loss,
+# AdamW + warm-up + flat + cosine, EMA, strong-then-weak augmentation, flip test, CocoMetric) with the
+# sizes scaled for a CPU; this file lists only what changes:
+#   - input 96x128 instead of 192x256 (4x fewer multiply-adds); the head's feature map and the codec's
+#     sigma = sqrt(bins / 16) per axis follow the input size;
+#   - batch 32 (one process), 12 epochs of the 3183 people of the 1500 training pictures (100
+#     iterations an epoch), warm-up 100 iterations, cosine over the second half, the last 2 epochs with
+#     the weak pipeline, EMA time constants scaled to the 1200 iterations;
+#   - BatchNorm (one process), one data loader worker, CocoMetric on the ground-truth boxes of the val
+#     split.
+_base_ = ['../rtmpose/rtmpose-t_8xb256-420e_coco-256x192.py']
+
+# ---------------------------------------------------------------- runtime
+max_epochs = 12
+stage2_num_epochs = 2           # the last 2 epochs (from epoch index 10) use the weak augmentation
+base_lr = 4e-3
+train_batch_size = 32
+val_batch_size = 64
+iters_per_epoch = 100           # ceil(3183 people / 32); only used for the EMA time constants below
+randomness = dict(seed=21)
+# validate every 3 epochs (the AP curve of the demo; mmengine also validates after the last one)
+train_cfg = dict(max_epochs=max_epochs, val_interval=3)
+
+# ---------------------------------------------------------------- data
+data_root = 'data/synthetic/'
+backend_args = dict(backend='local')
+
+# ---------------------------------------------------------------- codec
+input_size = (96, 128)          # (w, h)
+codec = dict(
+    type='SimCCLabel',
+    input_size=input_size,
+    sigma=(3.46, 4.0),          # = sqrt(bins / 16) per axis, bins = 192 x 256 at split ratio 2
+    simcc_split_ratio=2.0,
+    normalize=False,
+    use_dark=False)
+
+# ---------------------------------------------------------------- pipelines (the recipe's, at this size)
+train_pipeline = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(type='RandomBBoxTransform', scale_factor=[0.6, 1.4], rotate_factor=80),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='mmdet.YOLOXHSVRandomAug'),
+    dict(type='RandomBlur', prob=0.1),
+    dict(type='RandomMedianBlur', prob=0.1),
+    dict(type='CoarseDropout', prob=1.0, min_holes=1, max_holes=1,
+         min_height=0.2, max_height=0.4, min_width=0.2, max_width=0.4),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+train_pipeline_stage2 = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(type='RandomBBoxTransform', shift_factor=0., scale_factor=[0.75, 1.25], rotate_factor=60),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='mmdet.YOLOXHSVRandomAug'),
+    dict(type='RandomBlur', prob=0.1),
+    dict(type='RandomMedianBlur', prob=0.1),
+    dict(type='CoarseDropout', prob=0.5, min_holes=1, max_holes=1,
+         min_height=0.2, max_height=0.4, min_width=0.2, max_width=0.4),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+val_pipeline = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs'),
+]
+
+# ---------------------------------------------------------------- data loaders and evaluation
+# One worker process: it prepares the next batch while the model runs (single-threaded torch there,
+# whereas small tensor ops in the main process pay for two threads' synchronisation).
+train_dataloader = dict(
+    batch_size=train_batch_size,
+    num_workers=1,
+    persistent_workers=True,
+    dataset=dict(
+        data_root=data_root,
+        ann_file='annotations/person_keypoints_train.json',
+        data_prefix=dict(img='images/train/'),
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=val_batch_size,
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(
+        data_root=data_root,
+        ann_file='annotations/person_keypoints_val.json',
+        bbox_file=None,         # the ground-truth boxes
+        data_prefix=dict(img='images/val/'),
+        pipeline=val_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/person_keypoints_val.json')
+test_evaluator = val_evaluator
+
+# ---------------------------------------------------------------- model
+model = dict(
+    backbone=dict(norm_cfg=dict(type='BN')),
+    head=dict(
+        input_size=codec['input_size'],
+        in_featuremap_size=tuple([-(-s // 32) for s in codec['input_size']]),   # (3, 4)
+        decoder=codec),
+    test_cfg=dict(flip_test=True))
+
+# ---------------------------------------------------------------- schedule
+optim_wrapper = dict(optimizer=dict(lr=base_lr))
+param_scheduler = [
+    dict(type='FlatCosineAnnealingLR',
+         warmup_iters=100,
+         warmup_factor=1.0e-5,
+         cosine_begin=max_epochs // 2,
+         end=max_epochs,
+         eta_min=base_lr * 0.05,
+         by_epoch=True,
+         convert_to_iter_based=True),
+]
+auto_scale_lr = dict(enable=False, base_batch_size=train_batch_size)
+
+# ---------------------------------------------------------------- hooks
+# EMA: the recipe's momentum floor 2e-4 averages over ~5000 of its ~24k iterations and its decay time
+# gamma = 2000 is ~8 % of them; here the same fractions of the 1200 iterations.
+ema_momentum = 1. / (0.2 * max_epochs * iters_per_epoch)
+ema_gamma = 0.08 * max_epochs * iters_per_epoch
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=20),
+    checkpoint=dict(type='CheckpointHook', interval=max_epochs, save_best=None, max_keep_ckpts=1,
+                    save_last=True))
+custom_hooks = [
+    dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=ema_momentum, gamma=ema_gamma,
+         update_buffers=True, priority=49),
+    dict(type='PipelineSwitchHook',
+         switch_epoch=max_epochs - stage2_num_epochs,
+         switch_pipeline=train_pipeline_stage2),
+]
+log_processor = dict(window_size=20)
