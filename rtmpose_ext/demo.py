@@ -1,14 +1,15 @@
 """``make demo``: synthetic data -> train RTMPose-t on the CPU -> COCO AP -> ONNX -> pictures -> summary.
 
     python -m rtmpose_ext.demo [--work-dir work_dirs/demo] [--out-dir outputs/demo]
-                               [--data-root data/synthetic] [--quick] [--skip-train] [--epochs N]
-                               [--threads N] [--cfg-options KEY=VALUE ...]
+                               [--difficulty easy|normal|hard] [--data-root data/synthetic_easy]
+                               [--quick] [--skip-train] [--epochs N] [--threads N]
+                               [--cfg-options KEY=VALUE ...]
 
 Six steps, each announced as ``[i/6]``:
 
 1. data: the synthetic train (1500 pictures) and val (200) splits of
-   :mod:`rtmpose_ext.datasets.synthetic` under ``--data-root``; made once, skipped while its manifest
-   matches the arguments.
+   :mod:`rtmpose_ext.datasets.synthetic` (``--difficulty``, easy by default) under ``--data-root``;
+   made once, skipped while its manifest matches the arguments.
 2. train: RTMPose-t from scratch with ``configs/demo/rtmpose-t_synthetic.py`` (our recipe scaled for a
    CPU: head, loss, codec, schedule, EMA, stage switch) through mmengine's ``Runner``; its log shows the
    iterations, loss and ETA. Every run trains anew; ``--skip-train`` reuses the checkpoint of an earlier
@@ -56,9 +57,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument('--out-dir', default=osp.join('outputs', 'demo'),
                    help='pictures and summary (default: outputs/demo)')
     p.add_argument('--data-root', default=None,
-                   help='synthetic dataset folder (default: data/synthetic; with --quick: WORK_DIR/data)')
-    p.add_argument('--difficulty', default='normal', choices=('easy', 'normal', 'hard'),
-                   help='synthetic scene difficulty (default: normal)')
+                   help='synthetic dataset folder (default: data/synthetic_easy, data/synthetic for '
+                        '--difficulty normal ...; with --quick: WORK_DIR/data)')
+    p.add_argument('--difficulty', default='easy', choices=('easy', 'normal', 'hard'),
+                   help='synthetic scene difficulty (default: easy)')
     p.add_argument('--config', default=DEMO_CONFIG, help='model and training config (default: the demo\'s)')
     p.add_argument('--quick', action='store_true',
                    help='toy scale: 16 train / 8 val pictures, 2 epochs (a smoke test, numbers mean nothing)')
@@ -77,7 +79,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     if args.threads is not None and args.threads < 1:
         p.error(f'--threads: expected an integer >= 1, got {args.threads}')
     if args.data_root is None:
-        args.data_root = osp.join(args.work_dir, 'data') if args.quick else osp.join('data', 'synthetic')
+        name = 'synthetic' if args.difficulty == 'normal' else f'synthetic_{args.difficulty}'
+        args.data_root = osp.join(args.work_dir, 'data') if args.quick else osp.join('data', name)
     return args
 
 
@@ -120,7 +123,9 @@ def split_sizes(quick: bool) -> Dict[str, int]:
 def make_data(data_root: str, quick: bool, difficulty: str) -> Dict[str, str]:
     """Make (or find) the train and val splits; return their annotation files by split name."""
     from rtmpose_ext.datasets.synthetic import generate_split
-    return {split: generate_split(data_root, split, n, seed=0, difficulty=difficulty, progress=sys.stdout)
+    workers = min(2, os.cpu_count() or 1)        # same pictures whatever the number of workers
+    return {split: generate_split(data_root, split, n, seed=0, difficulty=difficulty, workers=workers,
+                                  progress=sys.stdout)
             for split, n in split_sizes(quick).items()}
 
 
@@ -133,21 +138,23 @@ def count_people(ann_file: str) -> int:
 
 # ------------------------------------------------------------------------------------------- config
 def scale_schedule(cfg, epochs: int, iters_per_epoch: int) -> None:
-    """Set the run length to ``epochs`` and scale what depends on it, by the demo config's rules:
-    cosine over the second half, the weak pipeline for the last 1/6 of the epochs (at least one), the
-    EMA's momentum floor averaging over 20 % of the iterations and its decay time 8 % of them,
-    validation ~4 times, a checkpoint at the end."""
+    """Set the run length to ``epochs`` of ``iters_per_epoch`` and scale what depends on it by the demo
+    config's fractions: the strong pipeline for the first ``strong_fraction`` of the epochs (at least
+    one, and one weak epoch at the end), cosine over the second half, warm-up at most a tenth of the
+    run, the EMA's momentum floor averaging over ``ema_window`` of the iterations and its decay time
+    ``ema_decay`` of them, validation ~4 times, a checkpoint at the end."""
     total_iters = epochs * iters_per_epoch
     cfg.train_cfg.max_epochs = epochs
     cfg.train_cfg.val_interval = max(1, epochs // 4)
     sched = cfg.param_scheduler[0]
     sched.update(cosine_begin=epochs // 2, end=epochs,
-                 warmup_iters=min(sched.warmup_iters, max(1, total_iters // 10)))
+                 warmup_iters=min(cfg.warmup_iters, max(1, total_iters // 10)))
     for hook in cfg.custom_hooks:
         if hook.type == 'EMAHook':
-            hook.update(momentum=min(0.5, 1. / (0.2 * total_iters)), gamma=max(1., 0.08 * total_iters))
+            hook.update(momentum=min(0.5, 1. / (cfg.ema_window * total_iters)),
+                        gamma=max(1., cfg.ema_decay * total_iters))
         elif hook.type == 'PipelineSwitchHook':
-            hook.switch_epoch = epochs - max(1, round(epochs / 6))
+            hook.switch_epoch = min(epochs - 1, max(1, round(epochs * cfg.strong_fraction)))
     cfg.default_hooks.checkpoint.interval = epochs
 
 
@@ -166,10 +173,9 @@ def build_config(args: argparse.Namespace, ann_files: Dict[str, str]):
         cfg.train_dataloader.batch_size = 4
         cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
         cfg.default_hooks.logger.interval = 1
-    epochs = 2 if args.quick else args.epochs
-    if epochs is not None:
-        iters = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
-        scale_schedule(cfg, epochs, iters)
+    epochs = 2 if args.quick else (args.epochs or cfg.train_cfg.max_epochs)
+    iters = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
+    scale_schedule(cfg, epochs, iters)
     cfg.merge_from_dict(args.cfg_options)
     return cfg
 
@@ -384,7 +390,8 @@ def summary_rows(summary: Dict) -> List[Tuple[str, str]]:
         ('AR', f'{m["AR"]:.3f}'),
         ('model', summary['model']),
         ('data', summary['data']),
-        ('train time', f'{t["train"] / 60:.1f} min ({summary["train_images_per_s"]:.0f} crops/s)'),
+        ('train time', f'{t["train"] / 60:.1f} min' + ('' if summary['train_crops_per_s'] is None else
+                                                        f' ({summary["train_crops_per_s"]:.0f} crops/s)')),
         ('total time', f'{t["total"] / 60:.1f} min'),
         ('ONNX Runtime vs PyTorch', f'max abs logit diff {ort_check["max_logit_diff"]:.2e}, mean keypoint '
                                     f'diff {ort_check["mean_keypoint_diff_px"]:.4f} px '
@@ -408,6 +415,43 @@ def write_summary(summary: Dict, out_dir: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- main
+def step_train(args: argparse.Namespace, cfg) -> Tuple[str, str]:
+    """Train (or, with ``--skip-train``, find the earlier run); the checkpoint and the log folder."""
+    if not args.skip_train:
+        return train(cfg)
+    checkpoint, log_dir = last_checkpoint(cfg.work_dir), latest_log_dir(cfg.work_dir)
+    if checkpoint is None or log_dir is None:
+        raise FileNotFoundError(f'--skip-train: no checkpoint and training log of an earlier run in '
+                                f'{cfg.work_dir}; run without --skip-train first')
+    print(f'--skip-train: using {checkpoint}')
+    return checkpoint, log_dir
+
+
+def step_export(args: argparse.Namespace, cfg, checkpoint: str) -> Tuple[Dict, int]:
+    """ONNX export and the ONNX Runtime vs PyTorch check; (the check's numbers, parameter count)."""
+    from mmpose.apis import init_model
+    onnx_path = export_onnx(cfg, checkpoint, cfg.work_dir)
+    model = init_model(cfg.copy(), checkpoint, device='cpu')
+    check = compare_onnx(model, cfg, onnx_path, args.threads, count=8 if args.quick else 64)
+    print(f'  {onnx_path}: max abs logit diff {check["max_logit_diff"]:.2e}, mean keypoint diff '
+          f'{check["mean_keypoint_diff_px"]:.4f} px on {check["crops"]} val crops')
+    return dict(check, path=onnx_path), sum(p.numel() for p in model.parameters())
+
+
+def step_pictures(args: argparse.Namespace, cfg, ann_files: Dict[str, str], log_dir: str,
+                  metrics: Dict[str, float]) -> Tuple[str, str]:
+    """predictions.jpg and curves.png in ``--out-dir``; their paths."""
+    predictions = osp.join(args.out_dir, 'predictions.jpg')
+    curves = osp.join(args.out_dir, 'curves.png')
+    draw_predictions(ann_files['val'], osp.join(args.data_root, 'images', 'val'),
+                     cfg.test_evaluator.outfile_prefix + '.keypoints.json', predictions)
+    switch = next((hook.switch_epoch for hook in cfg.custom_hooks if hook.type == 'PipelineSwitchHook'), None)
+    iters_per_epoch = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
+    plot_curves(log_dir, curves, iters_per_epoch, switch, metrics)
+    print(f'  {predictions}\n  {curves}')
+    return predictions, curves
+
+
 def main(argv: Optional[Sequence[str]] = None) -> Dict:
     args = parse_args(argv)
     progress = Progress()
@@ -426,20 +470,12 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
     progress.step(1, 'data', f'data: synthetic people ({args.difficulty}) in {args.data_root}')
     ann_files = make_data(args.data_root, args.quick, args.difficulty)
     cfg = build_config(args, ann_files)
-
     w, h = cfg.codec.input_size
-    progress.step(2, 'train', f'train RTMPose-t from scratch: {cfg.train_cfg.max_epochs} epochs, batch '
-                  f'{cfg.train_dataloader.batch_size}, input {w}x{h}, {torch.get_num_threads()} threads'
-                  f'  -> {args.work_dir}')
-    checkpoint = last_checkpoint(cfg.work_dir) if args.skip_train else None
-    if args.skip_train:
-        log_dir = latest_log_dir(cfg.work_dir)
-        if checkpoint is None or log_dir is None:
-            raise FileNotFoundError(f'--skip-train: no checkpoint and training log of an earlier run in '
-                                    f'{cfg.work_dir}; run without --skip-train first')
-        print(f'--skip-train: using {checkpoint}')
-    else:
-        checkpoint, log_dir = train(cfg)
+    epochs, batch = cfg.train_cfg.max_epochs, cfg.train_dataloader.batch_size
+
+    progress.step(2, 'train', f'train RTMPose-t from scratch: {epochs} epochs, batch {batch}, input {w}x{h}, '
+                  f'{torch.get_num_threads()} threads  -> {args.work_dir}')
+    checkpoint, log_dir = step_train(args, cfg)
 
     progress.step(3, 'evaluate', 'evaluate on the val split (COCO keypoint metric, ground-truth boxes, '
                   'flip test)')
@@ -449,38 +485,24 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
 
     progress.step(4, 'export', 'export to ONNX (MMDeploy torch2onnx, our deploy config) and compare '
                   'ONNX Runtime with PyTorch')
-    onnx_path = export_onnx(cfg, checkpoint, cfg.work_dir)
-    from mmpose.apis import init_model
-    model = init_model(cfg.copy(), checkpoint, device='cpu')
-    num_params = sum(p.numel() for p in model.parameters())
-    onnx_check = compare_onnx(model, cfg, onnx_path, args.threads, count=8 if args.quick else 64)
-    print(f'  {onnx_path}: max |logit diff| {onnx_check["max_logit_diff"]:.2e}, mean keypoint diff '
-          f'{onnx_check["mean_keypoint_diff_px"]:.4f} px on {onnx_check["crops"]} val crops')
+    onnx_check, num_params = step_export(args, cfg, checkpoint)
 
     progress.step(5, 'pictures', f'pictures -> {args.out_dir}')
-    predictions = osp.join(args.out_dir, 'predictions.jpg')
-    curves = osp.join(args.out_dir, 'curves.png')
-    switch = next((h.switch_epoch for h in cfg.custom_hooks if h.type == 'PipelineSwitchHook'), None)
-    draw_predictions(ann_files['val'], osp.join(args.data_root, 'images', 'val'),
-                     cfg.test_evaluator.outfile_prefix + '.keypoints.json', predictions)
-    iters_per_epoch = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
-    plot_curves(log_dir, curves, iters_per_epoch, switch, metrics)
-    print(f'  {predictions}\n  {curves}')
+    predictions, curves = step_pictures(args, cfg, ann_files, log_dir, metrics)
 
     progress.step(6, 'summary', 'summary')
     progress.done()
-    train_crops = cfg.train_cfg.max_epochs * count_people(ann_files['train'])   # crops seen in training
+    people = {split: count_people(path) for split, path in ann_files.items()}
+    sizes = split_sizes(args.quick)
+    train_s = progress.seconds['train']
     summary = dict(
         metrics=metrics,
-        model=f'RTMPose-t ({num_params / 1e6:.2f} M params), '
-              f'input {w}x{h}, {cfg.train_cfg.max_epochs} epochs, batch {cfg.train_dataloader.batch_size}',
-        data=f'synthetic {args.difficulty}: {split_sizes(args.quick)["train"]} train / '
-             f'{split_sizes(args.quick)["val"]} val pictures ({count_people(ann_files["train"])} / '
-             f'{count_people(ann_files["val"])} people)',
-        onnx=dict(onnx_check, path=onnx_path),
+        model=f'RTMPose-t ({num_params / 1e6:.2f} M params), input {w}x{h}, {epochs} epochs, batch {batch}',
+        data=f'synthetic {args.difficulty}: {sizes["train"]} train / {sizes["val"]} val pictures '
+             f'({people["train"]} / {people["val"]} people)',
+        onnx=onnx_check,
         seconds=dict(progress.seconds, total=progress.total()),
-        train_images_per_s=(train_crops / progress.seconds['train']
-                            if not args.skip_train and progress.seconds['train'] > 0 else float('nan')),
+        train_crops_per_s=None if args.skip_train else epochs * people['train'] / train_s,
         cpu=f'{os.cpu_count()} cores, {torch.get_num_threads()} torch threads',
         load_average_end=load_average(),
         checkpoint=checkpoint, predictions=predictions, curves=curves, quick=args.quick)

@@ -58,7 +58,8 @@ def test_skip_train_without_an_earlier_run_says_so(tmp_path):
 
 @pytest.mark.parametrize('epochs', [2, 7, 24, 60])
 def test_scale_schedule_keeps_the_recipe_proportions(epochs):
-    """Warm-up, cosine over the second half, a weak-augmentation tail, EMA time constants as fractions
+    """Warm-up, cosine over the second half, the strong pipeline for the config's first fraction of the
+    epochs (then the weak one, at least one epoch of each), EMA time constants as the config's fractions
     of the run, and validation after the last epoch."""
     from mmengine.config import Config
 
@@ -71,10 +72,12 @@ def test_scale_schedule_keeps_the_recipe_proportions(epochs):
     assert sched.cosine_begin == epochs // 2 and sched.end == epochs
     assert 1 <= sched.warmup_iters <= epochs * iters // 10 + 1
     hooks = {h.type: h for h in cfg.custom_hooks}
-    assert 1 <= epochs - hooks['PipelineSwitchHook'].switch_epoch <= max(1, epochs // 5)
+    switch = hooks['PipelineSwitchHook'].switch_epoch
+    assert 1 <= switch <= epochs - 1
+    assert switch == max(1, round(epochs * cfg.strong_fraction))
     ema = hooks['EMAHook']
-    assert ema.momentum == pytest.approx(min(0.5, 1 / (0.2 * epochs * iters)))
-    assert ema.gamma == pytest.approx(0.08 * epochs * iters)
+    assert ema.momentum == pytest.approx(min(0.5, 1 / (cfg.ema_window * epochs * iters)))
+    assert ema.gamma == pytest.approx(max(1, cfg.ema_decay * epochs * iters))
     assert 1 <= cfg.train_cfg.val_interval <= max(1, epochs // 4)   # (mmengine also validates the last epoch)
     assert cfg.default_hooks.checkpoint.interval == epochs
 
@@ -97,7 +100,7 @@ def test_demo_config_is_the_recipe_scaled():
     assert cfg.optim_wrapper.optimizer.type == 'AdamW'
     hooks = {h.type: h for h in cfg.custom_hooks}
     assert hooks['EMAHook'].ema_type == 'ExpMomentumEMA'
-    assert 0 < cfg.max_epochs - hooks['PipelineSwitchHook'].switch_epoch < cfg.max_epochs / 4
+    assert 0 < hooks['PipelineSwitchHook'].switch_epoch < cfg.max_epochs   # strong first, then weak
     for loader in (cfg.train_dataloader, cfg.val_dataloader):
         for t in loader.dataset.pipeline:
             if t.type in ('TopdownAffine', ):
