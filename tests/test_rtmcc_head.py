@@ -5,18 +5,15 @@ import numpy as np
 import pytest
 import torch
 from mmengine.registry import DefaultScope, init_default_scope
-from mmengine.structures import InstanceData
-from mmpose.codecs import SimCCLabel as MMSimCCLabel
 from mmpose.models.heads import RTMCCHead as MMRTMCCHead
 from mmpose.models.losses import KLDiscretLoss as MMKLDiscretLoss
 from mmpose.registry import MODELS as MMPOSE_MODELS
-from mmpose.structures import PoseDataSample
 
+from head_parity_support import build_pair, pair_configs, random_feats, randomize, simcc_data_samples
 from rtmpose_ext.models.heads import RTMCCHead
 from rtmpose_ext.models.losses import KLDiscretLoss
 
 INPUT_SIZE = (192, 256)
-COCO_FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
 GAU_T = dict(hidden_dims=256,
              s=128,
              expansion_factor=2,
@@ -65,57 +62,15 @@ VARIANTS = {
 
 
 def _configs(variant):
-    """(ours, mmpose's) head kwargs; mmpose's nested loss/decoder are pinned to mmpose's classes."""
-    cfg = dict(copy.deepcopy(RTMPOSE_T), **copy.deepcopy(VARIANTS[variant]))
-    ref = copy.deepcopy(cfg)
-    ref['loss']['type'] = 'mmpose.KLDiscretLoss'
-    ref['decoder']['type'] = 'mmpose.SimCCLabel'
-    return cfg, ref
-
-
-def _randomize(module, seed):
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for p in module.parameters():
-            scale = 1.0 / max(1, p[0].numel())**0.5 if p.ndim > 1 else 0.5
-            p.copy_(torch.randn(p.shape, generator=g) * scale + (1.0 if p.ndim <= 1 else 0.0))
+    return pair_configs(RTMPOSE_T, VARIANTS[variant])
 
 
 def _build_pair(variant, seed=0):
     cfg, ref_cfg = _configs(variant)
-    ref = MMRTMCCHead(**ref_cfg)
-    _randomize(ref, seed)
-    ours = RTMCCHead(**cfg)
-    ours.load_state_dict(ref.state_dict(), strict=True)
-    return ours.eval(), ref.eval(), cfg
+    return (*build_pair(RTMCCHead, MMRTMCCHead, cfg, ref_cfg, seed), cfg)
 
 
-def _feats(cfg, batch=2, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    w, h = cfg['in_featuremap_size']
-    return (torch.randn(batch, cfg['in_channels'], h, w, generator=g), )
-
-
-def _data_samples(batch, seed=0):
-    """PoseDataSamples with SimCC labels (mmpose's codec) and the metainfo that the pipeline would add."""
-    rng = np.random.default_rng(seed)
-    codec = MMSimCCLabel(**{k: v for k, v in CODEC.items() if k != 'type'})
-    samples = []
-    for _ in range(batch):
-        keypoints = rng.uniform([0, 0], INPUT_SIZE, size=(1, 17, 2)).astype(np.float32)
-        visible = (rng.uniform(size=(1, 17)) > 0.2).astype(np.float32)
-        enc = codec.encode(keypoints, visible)
-        ds = PoseDataSample(metainfo=dict(flip_indices=COCO_FLIP,
-                                          input_size=INPUT_SIZE,
-                                          input_center=np.array([96., 128.], dtype=np.float32),
-                                          input_scale=np.array([192., 256.], dtype=np.float32),
-                                          img_shape=INPUT_SIZE[::-1]))
-        ds.gt_instance_labels = InstanceData(
-            keypoint_x_labels=torch.from_numpy(enc['keypoint_x_labels']).float(),
-            keypoint_y_labels=torch.from_numpy(enc['keypoint_y_labels']).float(),
-            keypoint_weights=torch.from_numpy(enc['keypoint_weights']).float())
-        samples.append(ds)
-    return samples
+_feats = random_feats
 
 
 @pytest.mark.parametrize('variant', list(VARIANTS))
@@ -151,7 +106,7 @@ def test_forward_logits_equal_mmpose(variant):
 @pytest.mark.parametrize('flip_test', [False, True])
 def test_predict_equals_mmpose(variant, flip_test):
     ours, ref, cfg = _build_pair(variant, seed=1)
-    samples = _data_samples(2)
+    samples = simcc_data_samples(CODEC, 2)
     feats = _feats(cfg, seed=1)
     if flip_test:
         feats = [feats, (feats[0].flip(-1), )]
@@ -167,7 +122,7 @@ def test_predict_equals_mmpose(variant, flip_test):
 
 def test_predict_with_heatmaps_equals_mmpose():
     ours, ref, cfg = _build_pair('rtmpose-t', seed=2)
-    samples = _data_samples(2)
+    samples = simcc_data_samples(CODEC, 2)
     feats = _feats(cfg, seed=2)
     feats = [feats, (feats[0].flip(-1), )]
     test_cfg = dict(flip_test=True, output_heatmaps=True)
@@ -186,7 +141,7 @@ def test_predict_with_heatmaps_equals_mmpose():
 @pytest.mark.parametrize('variant', ['rtmpose-t', 'all+kernel1+dark'])
 def test_loss_accuracy_and_grads_equal_mmpose(variant):
     ours, ref, cfg = _build_pair(variant, seed=3)
-    samples = _data_samples(2, seed=3)
+    samples = simcc_data_samples(CODEC, 2, seed=3)
     feats = _feats(cfg, seed=3)
     losses_o, losses_r = ours.loss(feats, samples), ref.loss(feats, samples)
     assert set(losses_o) == set(losses_r) == {'loss_kpt', 'acc_pose'}
@@ -236,7 +191,7 @@ def test_feature_map_size_mismatch_names_the_shapes():
 
 def test_predict_argument_handling():
     head = RTMCCHead(**RTMPOSE_T).eval()
-    feats, samples = _feats(RTMPOSE_T), _data_samples(2)
+    feats, samples = _feats(RTMPOSE_T), simcc_data_samples(CODEC, 2)
     with pytest.raises(ValueError, match='flip_test needs the list'):
         head.predict(feats, samples, dict(flip_test=True))  # a tuple of levels, not [feats, flipped]
     with torch.no_grad():
@@ -246,7 +201,7 @@ def test_predict_argument_handling():
 def test_decode_without_decoder_is_an_error():
     head = RTMCCHead(**dict(RTMPOSE_T, decoder=None))
     with pytest.raises(RuntimeError, match='decoder'):
-        head.predict(_feats(RTMPOSE_T), _data_samples(2))
+        head.predict(_feats(RTMPOSE_T), simcc_data_samples(CODEC, 2))
 
 
 @pytest.fixture
@@ -263,7 +218,7 @@ def test_registry_builds_ours_and_mmpose_side_by_side(rtmpose_ext_scope):
     ref = MMPOSE_MODELS.build(dict(type='mmpose.RTMCCHead', **ref_cfg))
     assert type(ours) is RTMCCHead and type(ref) is MMRTMCCHead
     assert type(ours.loss_module) is KLDiscretLoss and type(ref.loss_module) is MMKLDiscretLoss
-    _randomize(ref, 5)
+    randomize(ref, 5)
     ours.load_state_dict(ref.state_dict(), strict=True)
     feats = _feats(RTMPOSE_T, seed=5)
     with torch.no_grad():

@@ -1,21 +1,17 @@
 """SimCCHead: mmpose 1.3.2's state dict loads strictly (with and without deconvs); outputs agree."""
-import copy
 
 import numpy as np
 import pytest
 import torch
 from mmengine.registry import DefaultScope, init_default_scope
-from mmengine.structures import InstanceData
-from mmpose.codecs import SimCCLabel as MMSimCCLabel
 from mmpose.models.heads import SimCCHead as MMSimCCHead
 from mmpose.registry import MODELS as MMPOSE_MODELS
-from mmpose.structures import PoseDataSample
 
+from head_parity_support import build_pair, pair_configs, random_feats, randomize, simcc_data_samples
 from rtmpose_ext.models.heads import SimCCHead
 from rtmpose_ext.models.losses import KLDiscretLoss
 
 INPUT_SIZE = (64, 80)  # small, so that the test is fast; the layers do not depend on it
-COCO_FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
 CODEC = dict(type='SimCCLabel', input_size=INPUT_SIZE, sigma=6.0, simcc_split_ratio=2.0)
 BASE = dict(in_channels=32,
             out_channels=17,
@@ -54,61 +50,15 @@ VARIANTS = {
 
 
 def _configs(variant):
-    cfg = dict(copy.deepcopy(BASE), **copy.deepcopy(VARIANTS[variant]))
-    ref = copy.deepcopy(cfg)
-    ref['loss']['type'] = 'mmpose.KLDiscretLoss'
-    ref['decoder']['type'] = 'mmpose.SimCCLabel'
-    return cfg, ref
-
-
-def _randomize(module, seed):
-    """Random parameters and BatchNorm statistics (eval-mode BN is then not the identity)."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, t in module.state_dict().items():
-            if name.endswith('num_batches_tracked'):
-                continue
-            if name.endswith('running_var'):
-                t.copy_(torch.rand(t.shape, generator=g) + 0.5)
-            elif t.ndim > 1:
-                t.copy_(torch.randn(t.shape, generator=g) / max(1, t[0].numel())**0.5)
-            else:
-                t.copy_(torch.randn(t.shape, generator=g) * 0.3 + (1.0 if 'weight' in name else 0.0))
+    return pair_configs(BASE, VARIANTS[variant])
 
 
 def _build_pair(variant, seed=0):
     cfg, ref_cfg = _configs(variant)
-    ref = MMSimCCHead(**ref_cfg)
-    _randomize(ref, seed)
-    ours = SimCCHead(**cfg)
-    ours.load_state_dict(ref.state_dict(), strict=True)
-    return ours.eval(), ref.eval(), cfg
+    return (*build_pair(SimCCHead, MMSimCCHead, cfg, ref_cfg, seed), cfg)
 
 
-def _feats(cfg, batch=2, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    w, h = cfg['in_featuremap_size']
-    return (torch.randn(batch, cfg['in_channels'], h, w, generator=g), )
-
-
-def _data_samples(cfg, batch, seed=0):
-    rng = np.random.default_rng(seed)
-    codec = MMSimCCLabel(**{k: v for k, v in cfg['decoder'].items() if k != 'type'})
-    samples = []
-    for _ in range(batch):
-        keypoints = rng.uniform([0, 0], INPUT_SIZE, size=(1, 17, 2)).astype(np.float32)
-        visible = (rng.uniform(size=(1, 17)) > 0.2).astype(np.float32)
-        enc = codec.encode(keypoints, visible)
-        ds = PoseDataSample(metainfo=dict(flip_indices=COCO_FLIP,
-                                          input_size=INPUT_SIZE,
-                                          input_center=np.array([32., 40.], dtype=np.float32),
-                                          input_scale=np.array([64., 80.], dtype=np.float32)))
-        ds.gt_instance_labels = InstanceData(
-            keypoint_x_labels=torch.from_numpy(enc['keypoint_x_labels']).float(),
-            keypoint_y_labels=torch.from_numpy(enc['keypoint_y_labels']).float(),
-            keypoint_weights=torch.from_numpy(enc['keypoint_weights']).float())
-        samples.append(ds)
-    return samples
+_feats = random_feats
 
 
 @pytest.mark.parametrize('variant', list(VARIANTS))
@@ -142,7 +92,7 @@ def test_forward_logits_equal_mmpose(variant):
 @pytest.mark.parametrize('flip_test', [False, True])
 def test_predict_equals_mmpose(variant, flip_test):
     ours, ref, cfg = _build_pair(variant, seed=1)
-    samples = _data_samples(cfg, 2)
+    samples = simcc_data_samples(cfg['decoder'], 2)
     feats = _feats(cfg, seed=1)
     if flip_test:
         feats = [feats, (feats[0].flip(-1), )]
@@ -158,7 +108,7 @@ def test_predict_equals_mmpose(variant, flip_test):
 def test_predict_with_heatmaps_equals_mmpose(variant):
     """SimCCHead's heatmaps divide by the decoder's sigma first (per axis)."""
     ours, ref, cfg = _build_pair(variant, seed=2)
-    samples = _data_samples(cfg, 2)
+    samples = simcc_data_samples(cfg['decoder'], 2)
     feats = _feats(cfg, seed=2)
     test_cfg = dict(output_heatmaps=True)
     with torch.no_grad(), pytest.warns(UserWarning):
@@ -173,7 +123,7 @@ def test_predict_with_heatmaps_equals_mmpose(variant):
 @pytest.mark.parametrize('variant', ['default deconvs', 'no deconv', 'vipnas'])
 def test_loss_accuracy_and_grads_equal_mmpose(variant):
     ours, ref, cfg = _build_pair(variant, seed=3)
-    samples = _data_samples(cfg, 2, seed=3)
+    samples = simcc_data_samples(cfg['decoder'], 2, seed=3)
     feats = _feats(cfg, seed=3)
     ours.train(), ref.train()  # BatchNorm on batch statistics
     losses_o, losses_r = ours.loss(feats, samples), ref.loss(feats, samples)
@@ -248,7 +198,7 @@ def test_registry_builds_ours_and_mmpose_side_by_side(rtmpose_ext_scope):
     ours = MMPOSE_MODELS.build(dict(type='SimCCHead', **cfg))
     ref = MMPOSE_MODELS.build(dict(type='mmpose.SimCCHead', **ref_cfg))
     assert type(ours) is SimCCHead and type(ref) is MMSimCCHead
-    _randomize(ref, 5)
+    randomize(ref, 5)
     ours.load_state_dict(ref.state_dict(), strict=True)
     feats = _feats(cfg, seed=5)
     with torch.no_grad():
