@@ -136,6 +136,11 @@ def count_people(ann_file: str) -> int:
     return sum(1 for a in anns if a.get('num_keypoints', 0) > 0 and not a.get('iscrowd', 0))
 
 
+def train_iters_per_epoch(cfg, train_ann_file: str) -> int:
+    """Training iterations an epoch: the people of ``train_ann_file`` in batches of the config's size."""
+    return math.ceil(count_people(train_ann_file) / cfg.train_dataloader.batch_size)
+
+
 # ------------------------------------------------------------------------------------------- config
 def scale_schedule(cfg, epochs: int, iters_per_epoch: int) -> None:
     """Set the run length to ``epochs`` of ``iters_per_epoch`` and scale what depends on it by the demo
@@ -174,8 +179,7 @@ def build_config(args: argparse.Namespace, ann_files: Dict[str, str]):
         cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
         cfg.default_hooks.logger.interval = 1
     epochs = 2 if args.quick else (args.epochs or cfg.train_cfg.max_epochs)
-    iters = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
-    scale_schedule(cfg, epochs, iters)
+    scale_schedule(cfg, epochs, train_iters_per_epoch(cfg, ann_files['train']))
     cfg.merge_from_dict(args.cfg_options)
     return cfg
 
@@ -446,8 +450,7 @@ def step_pictures(args: argparse.Namespace, cfg, ann_files: Dict[str, str], log_
     draw_predictions(ann_files['val'], osp.join(args.data_root, 'images', 'val'),
                      cfg.test_evaluator.outfile_prefix + '.keypoints.json', predictions)
     switch = next((hook.switch_epoch for hook in cfg.custom_hooks if hook.type == 'PipelineSwitchHook'), None)
-    iters_per_epoch = math.ceil(count_people(ann_files['train']) / cfg.train_dataloader.batch_size)
-    plot_curves(log_dir, curves, iters_per_epoch, switch, metrics)
+    plot_curves(log_dir, curves, train_iters_per_epoch(cfg, ann_files['train']), switch, metrics)
     print(f'  {predictions}\n  {curves}')
     return predictions, curves
 

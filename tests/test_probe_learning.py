@@ -9,7 +9,8 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location('probe_learning', osp.join(REPO, 'tools', 'probe_learning.py'))
+    path = osp.join(REPO, 'tools', 'probe_learning.py')
+    spec = importlib.util.spec_from_file_location('probe_learning', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -27,7 +28,8 @@ def tiny_split(tmp_path_factory):
 def test_probe_runs_and_reports_each_window(tiny_split, pipeline, head_init, capsys):
     probe = _load_tool()
     records = probe.main(['--data-root', tiny_split, '--iters', '3', '--batch', '2', '--log-every', '2',
-                          '--pipeline', pipeline, '--head-init', head_init, '--size', '64x96', '--threads', '2'])
+                          '--pipeline', pipeline, '--head-init', head_init, '--size', '64x96',
+                          '--threads', '2'])
     assert [r['iter'] for r in records] == [2, 3] and [r['crops'] for r in records] == [4, 6]
     assert all(math.isfinite(r['loss']) and r['loss'] > 0 and 0 <= r['acc'] <= 1 for r in records)
     out = capsys.readouterr().out

@@ -28,9 +28,10 @@ val_batch_size = 64
 # trains on (and the number of epochs it is given).
 ema_window = 0.04
 ema_decay = 0.02
+iters_per_epoch = 66            # ceil(2107 people of the easy train split / 32): for the EMA numbers below
 randomness = dict(seed=21)
-# validate every 3 epochs (the AP curve of the demo; mmengine also validates after the last one)
-train_cfg = dict(max_epochs=max_epochs, val_interval=3)
+# validate ~4 times (the AP curve of the demo; mmengine also validates after the last epoch)
+train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs // 4)
 
 # ---------------------------------------------------------------- data
 data_root = 'data/synthetic_easy/'  # what make demo trains on (python -m rtmpose_ext.demo --difficulty easy)
@@ -140,8 +141,10 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=max_epochs, save_best=None, max_keep_ckpts=1,
                     save_last=True))
 custom_hooks = [
-    # momentum and gamma: set from ema_window and ema_decay by rtmpose_ext.demo.scale_schedule
-    dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=2e-4, gamma=2000,
+    # momentum and gamma from ema_window and ema_decay (rtmpose_ext.demo.scale_schedule recomputes them
+    # for the split and the number of epochs it trains with)
+    dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=1. / (ema_window * max_epochs * iters_per_epoch),
+         gamma=ema_decay * max_epochs * iters_per_epoch,
          update_buffers=True, priority=49),
     dict(type='PipelineSwitchHook',
          switch_epoch=round(max_epochs * strong_fraction),
