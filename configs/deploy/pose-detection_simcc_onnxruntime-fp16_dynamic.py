@@ -2,26 +2,8 @@
 # CPU provider computes the ops it has no float16 kernel for in float32, between Casts).
 # The conversion uses rtmpose_ext.deploy.fp16 with these common_config keys (MMDeploy uses
 # onnxconverter_common.float16 with the same keys; that package is not needed here).
-onnx_config = dict(
-    type='onnx',
-    export_params=True,
-    keep_initializers_as_inputs=False,
-    opset_version=11,
-    save_file='end2end.onnx',
-    input_names=['input'],
-    output_names=['simcc_x', 'simcc_y'],
-    input_shape=None,
-    optimize=True,
-    dynamic_axes=dict(
-        input={0: 'batch'},
-        simcc_x={0: 'batch'},
-        simcc_y={0: 'batch'}))
-codebase_config = dict(
-    type='mmpose',
-    task='PoseDetection',
-    module=['rtmpose_ext.deploy'],
-    export_postprocess=False,
-    scale_norm_overflow_safe=True)
+_base_ = ['./_base_/pose-detection_simcc_dynamic-batch.py']
+onnx_config = dict(input_shape=None)
 backend_config = dict(
     type='onnxruntime',
     precision='fp16',

@@ -3,27 +3,7 @@
 # model takes the uint8 crop. `dataset`: a text file listing calibration crops/images, one path a line
 # (set it with --deploy-options backend_config.quantization_config.dataset=calib.txt).
 # Needs rknn-toolkit2; without it the command writes the ONNX model and the SDK description and stops.
-onnx_config = dict(
-    type='onnx',
-    export_params=True,
-    keep_initializers_as_inputs=False,
-    opset_version=11,
-    save_file='end2end.onnx',
-    input_names=['input'],
-    output_names=['simcc_x', 'simcc_y'],
-    input_shape=[192, 256],     # (w, h)
-    optimize=True)
-codebase_config = dict(
-    type='mmpose',
-    task='PoseDetection',
-    module=['rtmpose_ext.deploy'],
-    export_postprocess=False,
-    scale_norm_overflow_safe=True)
+_base_ = ['./pose-detection_simcc_rknn-fp16_static-256x192.py']
 backend_config = dict(
-    type='rknn',
-    common_config=dict(
-        target_platform='rk3588',
-        optimization_level=1,
-        quantized_dtype='asymmetric_quantized-8'),
-    quantization_config=dict(do_quantization=True, dataset='calibration_images.txt'),
-    input_size_list=[[3, 256, 192]])
+    common_config=dict(quantized_dtype='asymmetric_quantized-8'),
+    quantization_config=dict(do_quantization=True, dataset='calibration_images.txt'))
