@@ -33,7 +33,7 @@ def test_probe_runs_and_reports_each_window(tiny_split, pipeline, head_init, cap
     assert [r['iter'] for r in records] == [2, 3] and [r['crops'] for r in records] == [4, 6]
     assert all(math.isfinite(r['loss']) and r['loss'] > 0 and 0 <= r['acc'] <= 1 for r in records)
     out = capsys.readouterr().out
-    assert 'input (64, 96)' in out and 'it     3  crops      6' in out
+    assert 'input 64x96' in out and 'it     3  crops      6' in out
 
 
 def test_probe_config_follows_the_size_and_sigma(tiny_split):
@@ -43,6 +43,17 @@ def test_probe_config_follows_the_size_and_sigma(tiny_split):
     assert tuple(cfg.model.head.in_featuremap_size) == (4, 5)
     target = next(t for t in dataset['pipeline'] if t['type'] == 'GenerateTarget')
     assert target['encoder']['sigma'] == pytest.approx((2 * 4.0, 2 * 20**0.5))
+
+
+def test_probe_size_defaults_to_the_demo_config(tiny_split):
+    from mmengine.config import Config
+    probe = _load_tool()
+    demo = Config.fromfile(probe.DEMO_CONFIG)
+    cfg, dataset = probe.probe_config(probe.parse_args(['--data-root', tiny_split]))
+    assert tuple(cfg.model.head.input_size) == tuple(demo.codec.input_size)
+    assert tuple(cfg.model.head.in_featuremap_size) == tuple(demo.model.head.in_featuremap_size)
+    target = next(t for t in dataset['pipeline'] if t['type'] == 'GenerateTarget')
+    assert target['encoder']['sigma'] == pytest.approx(demo.codec.sigma, abs=0.01)
 
 
 @pytest.mark.parametrize('argv,message', [

@@ -1,7 +1,7 @@
 """How soon does RTMPose-t start to learn? A bare training loop on the demo's model and data.
 
     python tools/probe_learning.py [--data-root data/synthetic_easy] [--iters 1250] [--batch 16]
-        [--lr 1e-3] [--size 96x128] [--sigma-scale 1] [--pipeline weak|strong|none]
+        [--lr 1e-3] [--size WxH] [--sigma-scale 1] [--pipeline weak|strong|none]
         [--head-init mmpose|std0.01|torch] [--threads 1] [--log-every 50]
 
 The README's Demo section (what limits the demo) was measured with it: from scratch the training loss
@@ -32,7 +32,7 @@ def parse_args(argv=None):
     p.add_argument('--iters', type=int, default=1250)
     p.add_argument('--batch', type=int, default=16)
     p.add_argument('--lr', type=float, default=1e-3)
-    p.add_argument('--size', default='96x128', help='input WxH (default 96x128, the demo\'s)')
+    p.add_argument('--size', default=None, help='input WxH, e.g. 96x128 (default: the demo config\'s)')
     p.add_argument('--sigma-scale', type=float, default=1.0, help='factor on sigma = sqrt(bins / 16)')
     p.add_argument('--pipeline', choices=('weak', 'strong', 'none'), default='weak',
                    help='the demo\'s stage-2 (weak) or stage-1 (strong) augmentation, or none')
@@ -41,11 +41,12 @@ def parse_args(argv=None):
     p.add_argument('--log-every', type=int, default=50)
     p.add_argument('--seed', type=int, default=0)
     args = p.parse_args(argv)
-    try:
-        args.size = tuple(int(v) for v in args.size.lower().split('x'))
-        assert len(args.size) == 2 and min(args.size) >= 32
-    except (ValueError, AssertionError):
-        p.error(f'--size: expected WxH with both >= 32 (e.g. 96x128), got {args.size!r}')
+    if args.size is not None:
+        try:
+            args.size = tuple(int(v) for v in args.size.lower().split('x'))
+            assert len(args.size) == 2 and min(args.size) >= 32
+        except (ValueError, AssertionError):
+            p.error(f'--size: expected WxH with both >= 32 (e.g. 96x128), got {args.size!r}')
     ann = osp.join(args.data_root, 'annotations', 'person_keypoints_train.json')
     if not osp.isfile(ann):
         p.error(f'--data-root: no {ann}; make the split first (python -m rtmpose_ext.datasets.synthetic '
@@ -60,7 +61,7 @@ def probe_config(args):
     """The demo config at ``args.size`` with the chosen pipeline, label width and head init."""
     from mmengine.config import Config
     cfg = Config.fromfile(DEMO_CONFIG)
-    w, h = args.size
+    w, h = args.size or tuple(cfg.codec.input_size)
     ratio = cfg.codec.simcc_split_ratio
     codec = dict(cfg.codec, input_size=(w, h),
                  sigma=tuple(args.sigma_scale * (s * ratio / 16)**0.5 for s in (w, h)))
@@ -103,7 +104,8 @@ def main(argv=None):
     model.train()
     optim = build_optim_wrapper(model, dict(cfg.optim_wrapper, optimizer=dict(cfg.optim_wrapper.optimizer,
                                                                                lr=args.lr)))
-    print(f'probe: {args.iters} iterations of batch {args.batch}, lr {args.lr}, input {args.size}, '
+    w, h = cfg.model.head.input_size
+    print(f'probe: {args.iters} iterations of batch {args.batch}, lr {args.lr}, input {w}x{h}, '
           f'{args.pipeline} pipeline, head init {args.head_init}, sigma x{args.sigma_scale}', flush=True)
     return train_loop(model, optim, loader, args)
 

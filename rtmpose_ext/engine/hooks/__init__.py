@@ -4,7 +4,8 @@
 registered in ``rtmpose_ext.registry.MODELS``, where mmengine's ``EMAHook`` finds it under
 ``default_scope='rtmpose_ext'``.
 """
+from .channels_last_hook import ChannelsLastHook
 from .exp_momentum_ema import ExpMomentumEMA
 from .pipeline_switch_hook import PipelineSwitchHook
 
-__all__ = ['ExpMomentumEMA', 'PipelineSwitchHook']
+__all__ = ['ChannelsLastHook', 'ExpMomentumEMA', 'PipelineSwitchHook']
