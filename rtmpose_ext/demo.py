@@ -136,9 +136,10 @@ def count_people(ann_file: str) -> int:
     return sum(1 for a in anns if a.get('num_keypoints', 0) > 0 and not a.get('iscrowd', 0))
 
 
-def train_iters_per_epoch(cfg, train_ann_file: str) -> int:
-    """Training iterations an epoch: the people of ``train_ann_file`` in batches of the config's size."""
-    return math.ceil(count_people(train_ann_file) / cfg.train_dataloader.batch_size)
+def train_iters_per_epoch(cfg, train_people: int) -> int:
+    """Training iterations an epoch: ``train_people`` (:func:`count_people` of the train split) in
+    batches of the config's size."""
+    return math.ceil(train_people / cfg.train_dataloader.batch_size)
 
 
 # ------------------------------------------------------------------------------------------- config
@@ -163,8 +164,9 @@ def scale_schedule(cfg, epochs: int, iters_per_epoch: int) -> None:
     cfg.default_hooks.checkpoint.interval = epochs
 
 
-def build_config(args: argparse.Namespace, ann_files: Dict[str, str]):
-    """The demo config pointed at ``args.data_root`` and ``args.work_dir``, with the run's overrides."""
+def build_config(args: argparse.Namespace, ann_files: Dict[str, str], people: Dict[str, int]):
+    """The demo config pointed at ``args.data_root`` and ``args.work_dir``, with the run's overrides
+    (``people``: :func:`count_people` of each split, for the schedule's iterations per epoch)."""
     from mmengine.config import Config
     cfg = Config.fromfile(args.config)
     data_root = osp.abspath(args.data_root) + os.sep
@@ -179,7 +181,7 @@ def build_config(args: argparse.Namespace, ann_files: Dict[str, str]):
         cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
         cfg.default_hooks.logger.interval = 1
     epochs = 2 if args.quick else (args.epochs or cfg.train_cfg.max_epochs)
-    scale_schedule(cfg, epochs, train_iters_per_epoch(cfg, ann_files['train']))
+    scale_schedule(cfg, epochs, train_iters_per_epoch(cfg, people['train']))
     cfg.merge_from_dict(args.cfg_options)
     return cfg
 
@@ -442,15 +444,15 @@ def step_export(args: argparse.Namespace, cfg, checkpoint: str) -> Tuple[Dict, i
     return dict(check, path=onnx_path), sum(p.numel() for p in model.parameters())
 
 
-def step_pictures(args: argparse.Namespace, cfg, ann_files: Dict[str, str], log_dir: str,
-                  metrics: Dict[str, float]) -> Tuple[str, str]:
+def step_pictures(args: argparse.Namespace, cfg, ann_files: Dict[str, str], people: Dict[str, int],
+                  log_dir: str, metrics: Dict[str, float]) -> Tuple[str, str]:
     """predictions.jpg and curves.png in ``--out-dir``; their paths."""
     predictions = osp.join(args.out_dir, 'predictions.jpg')
     curves = osp.join(args.out_dir, 'curves.png')
     draw_predictions(ann_files['val'], osp.join(args.data_root, 'images', 'val'),
                      cfg.test_evaluator.outfile_prefix + '.keypoints.json', predictions)
     switch = next((hook.switch_epoch for hook in cfg.custom_hooks if hook.type == 'PipelineSwitchHook'), None)
-    plot_curves(log_dir, curves, train_iters_per_epoch(cfg, ann_files['train']), switch, metrics)
+    plot_curves(log_dir, curves, train_iters_per_epoch(cfg, people['train']), switch, metrics)
     print(f'  {predictions}\n  {curves}')
     return predictions, curves
 
@@ -472,7 +474,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
 
     progress.step(1, 'data', f'data: synthetic people ({args.difficulty}) in {args.data_root}')
     ann_files = make_data(args.data_root, args.quick, args.difficulty)
-    cfg = build_config(args, ann_files)
+    people = {split: count_people(path) for split, path in ann_files.items()}
+    cfg = build_config(args, ann_files, people)
     w, h = cfg.codec.input_size
     epochs, batch = cfg.train_cfg.max_epochs, cfg.train_dataloader.batch_size
 
@@ -491,11 +494,10 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
     onnx_check, num_params = step_export(args, cfg, checkpoint)
 
     progress.step(5, 'pictures', f'pictures -> {args.out_dir}')
-    predictions, curves = step_pictures(args, cfg, ann_files, log_dir, metrics)
+    predictions, curves = step_pictures(args, cfg, ann_files, people, log_dir, metrics)
 
     progress.step(6, 'summary', 'summary')
     progress.done()
-    people = {split: count_people(path) for split, path in ann_files.items()}
     sizes = split_sizes(args.quick)
     train_s = progress.seconds['train']
     summary = dict(

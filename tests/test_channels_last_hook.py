@@ -50,6 +50,11 @@ class RecordLoss(Hook):
         self.losses.append(outputs['loss'].item())
 
 
+def ema_model(runner):
+    """The averaged copy of the model kept by the runner's ``EMAHook``."""
+    return next(h for h in runner.hooks if type(h).__name__ == 'EMAHook').ema_model.module
+
+
 def train(work_dir, channels_last: bool):
     hooks = [dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=0.1, gamma=10, update_buffers=True,
                   priority=49)]
@@ -77,8 +82,8 @@ def test_weights_and_ema_copy_are_channels_last_and_training_numbers_match(tmp_p
     conv = runner_cl.model.net[0].weight
     assert conv.is_contiguous(memory_format=CL) and not conv.is_contiguous()
     assert not runner_ref.model.net[0].weight.is_contiguous(memory_format=CL)
-    ema = [h for h in runner_cl.hooks if type(h).__name__ == 'EMAHook'][0].ema_model
-    assert ema.module.net[3].weight.is_contiguous(memory_format=CL)
+    ema = ema_model(runner_cl)
+    assert ema.net[3].weight.is_contiguous(memory_format=CL)
     # the optimizer still updates the model's own parameters (converted in place, not replaced)
     groups = runner_cl.optim_wrapper.optimizer.param_groups
     optim_params = {id(p) for group in groups for p in group['params']}
@@ -94,7 +99,7 @@ def test_checkpoint_of_a_channels_last_run_loads_into_a_contiguous_model(tmp_pat
     model = ConvModel()
     load_checkpoint(model, str(tmp_path / 'epoch_2.pth'), map_location='cpu', strict=True)
     # EMAHook saves the averaged weights as the checkpoint's state_dict
-    ema = [h for h in runner.hooks if type(h).__name__ == 'EMAHook'][0].ema_model.module
+    ema = ema_model(runner)
     x = torch.randn(2, 3, 12, 10)
     ema.eval()
     model.eval()

@@ -12,7 +12,6 @@ Usage: python tools/benchmark_channels_last.py [--config configs/demo/rtmpose-t_
 """
 import argparse
 import copy
-import os.path as osp
 import statistics
 import time
 
@@ -21,14 +20,13 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from rtmpose_ext.demo import DEMO_CONFIG
 from rtmpose_ext.registry import MODELS
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default=osp.join(REPO, 'configs', 'demo', 'rtmpose-t_synthetic.py'))
+    p.add_argument('--config', default=DEMO_CONFIG, help='a SimCC model config (default: the demo\'s)')
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--repeats', type=int, default=10)
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s)')
