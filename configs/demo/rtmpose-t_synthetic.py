@@ -8,7 +8,7 @@
 #     sigma = sqrt(bins / 16) per axis follow the input size. At 96x128 (3x4 cells, a 1.2x cheaper step)
 #     30 epochs (16.8 min) reached AP 0.43; here 23 epochs (15.5 min) reached the same and 27 epochs
 #     (18.3 min) 0.48 (one run each; README, Demo);
-#   - batch 32 (one process), lr 2e-3, 32 epochs of the people of the 1500 training pictures, warm-up
+#   - batch 32 (one process), lr 2e-3, 28 epochs of the people of the 1500 training pictures, warm-up
 #     100 iterations, cosine over the second half; the strong pipeline for the first 2 epochs only,
 #     then the weak one (from scratch the model first learns nothing for some 10-25k crops, and the
 #     strong pipeline lengthens that); EMA time constants as fractions of the run
@@ -17,7 +17,7 @@
 #     train AP ~ val AP): rotations up to +-40 deg (strong) / +-20 deg (weak) instead of +-80 / +-60
 #     (the easy split's people lean by at most 10 deg); the weak stage without half-body crops, blur
 #     and the dropped rectangle (the val split's crops have none of them): at 32 epochs AP 0.573 with
-#     them in 30 % / 20 % / 50 % ... 10 % of the crops, 0.616 without (one run each; README, Demo);
+#     each in 10 % of the crops, 0.616 without (one run each; README, Demo);
 #   - BatchNorm (one process), NHWC weights (ChannelsLastHook), fused AdamW, the data pipeline in the
 #     main process (a worker process competes with the two torch threads for the 2 cores: 20 % slower
 #     here) with the decoded pictures cached and little meta information per sample, CocoMetric on
@@ -25,7 +25,7 @@
 _base_ = ['../rtmpose/rtmpose-t_8xb256-420e_coco-256x192.py']
 
 # ---------------------------------------------------------------- runtime
-max_epochs = 32
+max_epochs = 28
 strong_fraction = 0.07          # the strong augmentation for the first 2 epochs, then the weak one
 base_lr = 2e-3
 warmup_iters = 100
@@ -59,8 +59,8 @@ codec = dict(
 
 # ---------------------------------------------------------------- pipelines (the recipe's, at this size)
 # Training needs no per-sample meta information (the head's loss reads only the packed labels); without
-# the raw annotation and the flip indices in every sample, mmengine's data preprocessor copies less:
-# ~10 ms of a CPU step (python tools/benchmark_train_step.py)
+# the raw annotation and the flip indices in every sample, PackPoseInputs and mmengine's data
+# preprocessor copy less (the preprocessor 1.2x faster: python tools/benchmark_train_step.py)
 train_meta_keys = ('id', 'img_id', 'img_path', 'input_size', 'flip')
 # CachedLoadImage: mmpose's LoadImage keeping the decoded pictures in memory (1500 pictures, ~370 MB):
 # reading and decoding is ~0.6 ms of the ~3 ms the pipeline spends on a crop
