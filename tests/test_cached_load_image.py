@@ -84,6 +84,7 @@ def test_missing_and_undecodable_files_are_named(tmp_path):
 
 
 def test_built_from_config():
-    load = TRANSFORMS.build(dict(type='CachedLoadImage', max_megabytes=64, backend_args=dict(backend='local')))
+    load = TRANSFORMS.build(dict(type='CachedLoadImage', max_megabytes=64,
+                                 backend_args=dict(backend='local')))
     assert isinstance(load, CachedLoadImage) and load.max_bytes == 64 * 2**20
     assert 'max_megabytes=64' in repr(load)

@@ -107,7 +107,8 @@ def time_alternating(fns, repeats):
 def packed_batches(cfg, data_root, meta_keys, count=4):
     """``count`` collated batches of the weak (second-stage) training pipeline's samples, packed with
     ``meta_keys`` (None: PackPoseInputs' default, all of mmpose's keys)."""
-    pipeline = copy.deepcopy(next(h for h in cfg.custom_hooks if h.type == 'PipelineSwitchHook').switch_pipeline)
+    switch = next(h for h in cfg.custom_hooks if h.type == 'PipelineSwitchHook')
+    pipeline = copy.deepcopy(switch.switch_pipeline)
     pipeline[-1].pop('meta_keys', None)
     if meta_keys is not None:
         pipeline[-1]['meta_keys'] = meta_keys

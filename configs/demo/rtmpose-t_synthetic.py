@@ -60,7 +60,7 @@ codec = dict(
 # ---------------------------------------------------------------- pipelines (the recipe's, at this size)
 # Training needs no per-sample meta information (the head's loss reads only the packed labels); without
 # the raw annotation and the flip indices in every sample, PackPoseInputs and mmengine's data
-# preprocessor copy less (the preprocessor 1.2x faster: python tools/benchmark_train_step.py)
+# preprocessor copy less (the preprocessor 1.1-1.2x faster: python tools/benchmark_train_step.py)
 train_meta_keys = ('id', 'img_id', 'img_path', 'input_size', 'flip')
 # CachedLoadImage: mmpose's LoadImage keeping the decoded pictures in memory (1500 pictures, ~370 MB):
 # reading and decoding is ~0.6 ms of the ~3 ms the pipeline spends on a crop
@@ -135,8 +135,8 @@ model = dict(
 
 # ---------------------------------------------------------------- schedule
 # fused: AdamW's whole update in one kernel per parameter group (mmengine's paramwise_cfg makes a group
-# of each of the 119 tensors): ~9 ms a step on one core, where foreach=True took ~30 ms and the
-# default per-tensor loop more (python tools/benchmark_train_step.py)
+# of each of the 119 tensors): 7 ms a step on 2 cores here, where foreach=True took 19 ms and the
+# default per-tensor loop 14 ms (python tools/benchmark_train_step.py)
 optim_wrapper = dict(optimizer=dict(lr=base_lr, fused=True))
 param_scheduler = [
     dict(type='FlatCosineAnnealingLR',

@@ -1,4 +1,4 @@
-"""``CachedLoadImage``: mmpose's ``LoadImage`` that keeps the decoded pictures of a small dataset in memory."""
+"""``CachedLoadImage``: mmpose's ``LoadImage`` keeping the decoded pictures of a small dataset in memory."""
 from collections import OrderedDict
 from typing import Optional
 
