@@ -13,13 +13,13 @@ Usage: python tools/benchmark_channels_last.py [--config configs/demo/rtmpose-t_
 import argparse
 import copy
 import statistics
-import time
 
 import rtmpose_ext  # noqa: F401  (registers rtmpose_ext's classes)
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from bench_common import check_positive, time_alternating
 from rtmpose_ext.demo import DEMO_CONFIG
 from rtmpose_ext.registry import MODELS
 
@@ -31,10 +31,7 @@ def parse_args():
     p.add_argument('--repeats', type=int, default=10)
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s)')
     args = p.parse_args()
-    for name in ('batch', 'repeats', 'threads'):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            p.error(f'--{name}: expected an integer >= 1, got {value}')
+    check_positive(p, args, ('batch', 'repeats', 'threads'))
     return args
 
 
@@ -79,12 +76,7 @@ def main():
     losses = {name: step() for name, step in steps.items()}       # warm-up, and the same numbers
     if abs(losses['nchw'] - losses['nhwc']) > 1e-4 * abs(losses['nchw']):
         raise AssertionError(f'the two layouts disagree: losses {losses}')
-    times = {name: [] for name in steps}
-    for _ in range(args.repeats):
-        for name, step in steps.items():
-            t0 = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - t0)
+    times = time_alternating(steps, args.repeats, warmup=0)          # (warmed up just above)
     w, h = cfg.codec.input_size
     print(f'RTMPose-t training step, batch {args.batch}, input {w}x{h}, {torch.get_num_threads()} threads, '
           f'{args.repeats} repeats')

@@ -18,7 +18,6 @@ import argparse
 import copy
 import os.path as osp
 import statistics
-import time
 
 import rtmpose_ext  # noqa: F401  (registers rtmpose_ext's classes)
 import torch
@@ -28,6 +27,7 @@ from mmengine.model import BaseAveragedModel
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
+from bench_common import check_positive, time_alternating
 from rtmpose_ext.demo import DEMO_CONFIG
 from rtmpose_ext.engine.hooks import ExpMomentumEMA
 from rtmpose_ext.registry import DATASETS, MODELS
@@ -41,10 +41,7 @@ def parse_args():
     p.add_argument('--repeats', type=int, default=30)
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s)')
     args = p.parse_args()
-    for name in ('repeats', 'threads'):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            p.error(f'--{name}: expected an integer >= 1, got {value}')
+    check_positive(p, args, ('repeats', 'threads'))
     return args
 
 
@@ -52,7 +49,7 @@ def set_grads(model):
     """Random gradients on every parameter, the same for every copy of the model (seeded)."""
     gen = torch.Generator().manual_seed(0)
     for p in model.parameters():
-        p.grad = torch.randn(p.shape, generator=gen).to(memory_format=torch.preserve_format) * 1e-2
+        p.grad = torch.randn(p.shape, generator=gen) * 1e-2
 
 
 def adamw_variants(cfg, model):
@@ -90,18 +87,6 @@ def ema_variants(model):
         ema.update_parameters(model)           # the first update copies
     return ours, loop, {'per-tensor': lambda: BaseAveragedModel.update_parameters(loop, model),
                         'foreach': lambda: ours.update_parameters(model)}
-
-
-def time_alternating(fns, repeats):
-    """{name: [seconds]} of each closure, called in turn ``repeats`` times after 3 warm-up rounds."""
-    times = {name: [] for name in fns}
-    for i in range(repeats + 3):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            if i >= 3:
-                times[name].append(time.perf_counter() - start)
-    return times
 
 
 def packed_batches(cfg, data_root, meta_keys, count=4):

@@ -60,7 +60,7 @@ codec = dict(
 # ---------------------------------------------------------------- pipelines (the recipe's, at this size)
 # Training needs no per-sample meta information (the head's loss reads only the packed labels); without
 # the raw annotation and the flip indices in every sample, PackPoseInputs and mmengine's data
-# preprocessor copy less (the preprocessor 1.1-1.2x faster: python tools/benchmark_train_step.py)
+# preprocessor copy less (the preprocessor 1.05-1.2x faster: python tools/benchmark_train_step.py)
 train_meta_keys = ('id', 'img_id', 'img_path', 'input_size', 'flip')
 # CachedLoadImage: mmpose's LoadImage keeping the decoded pictures in memory (1500 pictures, ~370 MB):
 # reading and decoding is ~0.6 ms of the ~3 ms the pipeline spends on a crop
