@@ -1,4 +1,5 @@
-"""Inference of exported SimCC pose models with numpy + OpenCV + the backend's runtime only.
+"""Inference of exported SimCC pose models and person detectors with numpy + OpenCV + the backend's
+runtime only.
 
 No torch and no OpenMMLab package is imported; the backend runtime (onnxruntime, openvino or ncnn) is
 imported when a model of that kind is loaded. The package uses relative imports only, so it also works
@@ -7,7 +8,15 @@ copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
     from rtmpose_ext.deploy.runtime import PoseEstimator
     estimator = PoseEstimator('work_dirs/rtmpose-t_ort')     # a directory written by the conversion
     keypoints, scores = estimator(image_bgr, bboxes_xyxy)    # (N, K, 2) image pixels, (N, K)
+
+    from rtmpose_ext.deploy.runtime import PersonDetector
+    detector = PersonDetector('work_dirs/rtmdet-nano_ort')   # a detector directory written by the conversion
+    boxes, scores = detector(image_bgr)                      # (N, 4) x1, y1, x2, y2 image pixels, (N,)
 """
+from .detector import PersonDetector
+from .detector_info import DetectorInfo
+from .detector_postprocess import DetectionParams, box_iou, nms
+from .detector_preprocess import build_preprocess, preprocess_picture
 from .engines import ENGINES, Engine, create_engine
 from .estimator import PoseEstimator
 from .model_info import ModelInfo
@@ -15,6 +24,8 @@ from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
 
 __all__ = [
-    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
-    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
+    'ENGINES', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'PersonDetector', 'PoseEstimator',
+    'bbox_xyxy_to_center_scale', 'box_iou', 'build_preprocess', 'create_engine', 'crop', 'decode_simcc',
+    'fix_aspect_ratio', 'nms', 'normalize', 'preprocess', 'preprocess_picture', 'to_image_coords',
+    'warp_matrix'
 ]
