@@ -1,23 +1,15 @@
 """tools/plot_deploy_tables.py: reads docs/deployment.md's two tables, draws both pictures, and names the
 table it cannot find without writing anything."""
-import importlib.util
 import os.path as osp
 
 import pytest
+from tool_loading import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def _load_tool():
-    path = osp.join(REPO, 'tools', 'plot_deploy_tables.py')
-    spec = importlib.util.spec_from_file_location('plot_deploy_tables', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_reads_the_docs_tables_and_draws_them(tmp_path):
-    tool = _load_tool()
+    tool = load_tool('plot_deploy_tables')
     with open(osp.join(REPO, 'docs', 'deployment.md'), encoding='utf-8') as f:
         text = f.read()
     agreement = tool.read_table(text, tool.AGREEMENT_HEADER)
@@ -29,7 +21,7 @@ def test_reads_the_docs_tables_and_draws_them(tmp_path):
 
 
 def test_a_missing_table_is_named_and_nothing_is_written(tmp_path):
-    tool = _load_tool()
+    tool = load_tool('plot_deploy_tables')
     doc = tmp_path / 'page.md'
     doc.write_text('| backend | max \\|Δlogit\\| | mean Δkpt (input px) |\n'
                    '|---|---|---|\n| ort | 1e-5 | 0 |\n')
