@@ -18,6 +18,7 @@ import pytest
 import rtmpose_ext  # noqa: F401
 from rtmpose_ext.deploy.__main__ import main
 from rtmpose_ext.deploy.configs import DeployConfigError, load_configs
+from rtmpose_ext.deploy.runtime import PersonDetector
 from rtmpose_ext.deploy.tasks import DEPLOY_TASKS, get_task
 
 from test_detector_support import (DET_CFG, NCNN, OPENVINO, ORT_DYNAMIC, ORT_STATIC, above, checkpoint,
@@ -88,17 +89,16 @@ def test_dynamic_onnxruntime_graph_ends_with_nms_and_pipeline_keeps_the_ratio():
     assert _json(result.work_dir, 'detail.json')['codebase']['task'] == 'ObjectDetection'
 
 
-def test_static_configs_export_the_padded_size_and_keep_the_ratio():
-    for name in (ORT_STATIC, NCNN):
-        result = converted(name)
-        dims = onnx.load(result.onnx_file).graph.input[0].type.tensor_type.shape.dim
-        assert [d.dim_value for d in dims] == [1, 3, 160, 160]
-        resize = _json(result.work_dir, 'pipeline.json')['pipeline']['tasks'][0]['transforms'][1]
-        assert resize['keep_ratio'] is True  # MMDeploy writes keep_ratio=False for static shapes
+def _check_static(work_dir, onnx_file):
+    dims = onnx.load(onnx_file).graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_value for d in dims] == [1, 3, 160, 160]
+    resize = _json(work_dir, 'pipeline.json')['pipeline']['tasks'][0]['transforms'][1]
+    assert resize['keep_ratio'] is True  # MMDeploy writes keep_ratio=False for static shapes
 
 
-def test_ncnn_graph_ends_before_nms():
+def test_ncnn_graph_is_static_and_ends_before_nms():
     result = converted(NCNN)
+    _check_static(result.work_dir, result.onnx_file)
     assert 'NonMaxSuppression' not in _ops(result.onnx_file)
     assert [osp.basename(f) for f in result.backend_files] == ['end2end.param', 'end2end.bin']
     params = _json(result.work_dir, 'pipeline.json')['pipeline']['tasks'][2]['params']
@@ -106,11 +106,14 @@ def test_ncnn_graph_ends_before_nms():
 
 
 def test_command_converts_a_detector_and_reports_progress(tmp_path, capsys):
+    """The command line of pose models, with a detection deploy config (the static ONNX Runtime one: its
+    model is checked against PyTorch below)."""
     argv = [deploy_cfg(ORT_STATIC), DET_CFG, checkpoint(), image_file(), '--work-dir', str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert '[0/3] onnxruntime (fp32, static, NMS in the graph); model rtmdet_nano_160' in out
-    assert (tmp_path / 'end2end.onnx').exists() and (tmp_path / 'pipeline.json').exists()
+    _check_static(str(tmp_path), str(tmp_path / 'end2end.onnx'))
+    _agrees_with_pytorch('onnxruntime static', PersonDetector(str(tmp_path)))
 
 
 def test_command_refuses_a_bad_detector_config_without_writing(tmp_path, capsys):
@@ -122,13 +125,15 @@ def test_command_refuses_a_bad_detector_config_without_writing(tmp_path, capsys)
 
 # ------------------------------------------------------------------ backends against PyTorch
 
-BACKENDS = {'onnxruntime dynamic': ORT_DYNAMIC, 'onnxruntime static': ORT_STATIC,
-            'openvino (f32)': OPENVINO, 'ncnn (NMS in numpy)': NCNN}
+BACKENDS = {'onnxruntime dynamic': ORT_DYNAMIC, 'openvino (f32)': OPENVINO, 'ncnn (NMS in numpy)': NCNN}
 
 
 @pytest.mark.parametrize('backend', list(BACKENDS))
 def test_backend_agrees_with_pytorch(backend):
-    run = detector(BACKENDS[backend])
+    _agrees_with_pytorch(backend, detector(BACKENDS[backend]))
+
+
+def _agrees_with_pytorch(backend, run):
     margin = run.params.score_thr + 0.005
     for picture_name, picture in (('scene', scene()), ('portrait', portrait())):
         ref_boxes, ref_scores = above(*mmdet_boxes(picture), margin)
