@@ -66,7 +66,8 @@ def test_nano_person_settings_match_mmpose():
     assert ours.model.data_preprocessor == reference.model.data_preprocessor
     # the same preprocessing (ours also loads the boxes, which the evaluation does not need)
     def transforms(pipeline):
-        return [{k: v for k, v in t.items() if v is not None} for t in pipeline if t.type != 'LoadAnnotations']
+        return [{k: v for k, v in t.items() if v is not None} for t in pipeline
+                if t.type != 'LoadAnnotations']
     assert transforms(ours.test_pipeline) == transforms(reference.test_pipeline)
     for loader in ('train_dataloader', 'val_dataloader'):
         assert ours[loader].dataset.metainfo == dict(classes=('person', ))

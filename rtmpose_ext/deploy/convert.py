@@ -18,6 +18,7 @@ from mmengine.config import Config
 from .backends import get_converter
 from .configs import is_dynamic_batch, load_configs
 from .export import example_image, export_onnx
+from .scope import caller_scope_kept
 from .sdk_info import export_sdk_info
 from .tasks import get_task
 
@@ -64,7 +65,18 @@ def convert(deploy_cfg: Union[str, Config],
 
     Returns:
         ConversionResult: The ONNX file, the SDK files and the backend files.
+
+    The caller's mmengine default scope is current again when it returns (inside, MMDeploy's task
+    processors make the model config's scope current).
     """
+    with caller_scope_kept():
+        return _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options,
+                        model_options, log)
+
+
+def _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options, model_options,
+             log) -> ConversionResult:
+    """The steps of :func:`convert`."""
     deploy_cfg, model_cfg = load_configs(deploy_cfg, model_cfg, deploy_options, model_options)
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'CHECKPOINT: no such file: {checkpoint!r}')

@@ -19,13 +19,13 @@ from .detector_postprocess import DetectionParams, box_iou, nms
 from .detector_preprocess import build_preprocess, preprocess_picture
 from .engines import ENGINES, Engine, create_engine
 from .estimator import PoseEstimator
-from .model_info import ModelInfo
+from .model_info import ModelInfo, NetworkInfo
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
 
 __all__ = [
-    'ENGINES', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'PersonDetector', 'PoseEstimator',
-    'bbox_xyxy_to_center_scale', 'box_iou', 'build_preprocess', 'create_engine', 'crop', 'decode_simcc',
-    'fix_aspect_ratio', 'nms', 'normalize', 'preprocess', 'preprocess_picture', 'to_image_coords',
-    'warp_matrix'
+    'ENGINES', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'NetworkInfo', 'PersonDetector',
+    'PoseEstimator', 'bbox_xyxy_to_center_scale', 'box_iou', 'build_preprocess', 'create_engine', 'crop',
+    'decode_simcc', 'fix_aspect_ratio', 'nms', 'normalize', 'preprocess', 'preprocess_picture',
+    'to_image_coords', 'warp_matrix'
 ]
