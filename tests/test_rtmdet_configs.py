@@ -94,6 +94,30 @@ def test_tiny_and_synthetic_configs():
     assert synthetic.model.backbone.norm_cfg.type == 'BN'
 
 
+@pytest.mark.parametrize('path', [NANO, TINY], ids=['nano-320', 'tiny-416'])
+def test_coco_config_takes_a_training_step_on_person_keypoint_files(path, tiny_coco):
+    """The COCO configs' training data (person boxes of a ``person_keypoints`` file, Mosaic pipeline) and
+    one loss step of their model (SyncBN runs unsynced in one process)."""
+    import torch
+    from mmdet.registry import DATASETS, MODELS
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import DefaultScope
+    cfg = _config(path)
+    cfg.train_dataloader.dataset.update(data_root=tiny_coco.data_root,
+                                        ann_file='annotations/person_keypoints_train2017.json',
+                                        data_prefix=dict(img='train2017/'))
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        dataset = DATASETS.build(cfg.train_dataloader.dataset)
+        model = MODELS.build(cfg.model)
+        batch = model.data_preprocessor(pseudo_collate([dataset[i] for i in range(2)]), True)
+        loss, _ = model.parse_losses(model(**batch, mode='loss'))
+    loss.backward()
+    size = cfg.test_pipeline[2].size
+    assert batch['inputs'].shape == (2, 3, size[1], size[0])
+    assert all(len(s.gt_instances) > 0 for s in batch['data_samples'])
+    assert torch.isfinite(loss) and model.bbox_head.rtm_cls[0].weight.grad.abs().sum() > 0
+
+
 @pytest.mark.slow  # one `mim train mmdet` run of 2 iterations and a validation on 2 CPU cores: ~30 s
 def test_mim_train_mmdet_trains_and_evaluates_bbox_ap(tiny_coco, cli, tmp_path):
     root = tiny_coco.data_root.rstrip('/') + '/'
