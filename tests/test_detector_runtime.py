@@ -14,8 +14,8 @@ from rtmpose_ext.deploy.runtime import PersonDetector, PoseEstimator, nms
 from rtmpose_ext.deploy.runtime.detector_preprocess import padded_size, resized_size
 
 from runtime_isolation import run_runtime_alone
-from test_detector_support import (NCNN, ORT_DYNAMIC, converted, detector, mmdet_model, mmdet_scope, portrait,
-                                   scene)
+from test_detector_support import (NCNN, ORT_DYNAMIC, SIZE, converted, detector, mmdet_model, mmdet_scope,
+                                   portrait, scene)
 
 
 def _mmdet_inputs(image):
@@ -36,7 +36,7 @@ def test_inputs_equal_mmdet_test_pipeline_and_data_preprocessor(picture):
     image = {'scene': scene(), 'portrait': portrait(), 'tiny': scene()[:7, :5]}[picture]
     inputs, scale_factor = detector(ORT_DYNAMIC).preprocess(image)
     ref_inputs, ref_scale = _mmdet_inputs(image)
-    assert inputs.shape == ref_inputs.shape == (1, 3, 160, 160)
+    assert inputs.shape == ref_inputs.shape == (1, 3, SIZE, SIZE)
     np.testing.assert_allclose(inputs, ref_inputs, rtol=0, atol=1e-5)
     np.testing.assert_allclose(scale_factor, ref_scale, rtol=1e-12)
 

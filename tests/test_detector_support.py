@@ -1,6 +1,6 @@
 """Shared set-up of the tests/test_detector_*.py files (this module has no tests of its own).
 
-The detector is RTMDet-nano of the CPU-scaled synthetic config (160x160 input) with weights that give
+The detector is RTMDet-nano of the CPU-scaled synthetic config (128x128 input) with weights that give
 boxes of every size and score without training (:func:`checkpoint`): BatchNorm statistics measured on
 synthetic pictures (mmdet's initial weights and unit statistics shrink the features to ~1e-6), class
 and box convolutions set so that scores spread over (0, 1) and boxes are a few strides wide. Each
@@ -15,12 +15,13 @@ import numpy as np
 from test_deploy_support import workspace  # the temporary folder of the deploy tests, removed at exit
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DET_CFG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_160-1xb32_synthetic-person.py')
+DET_CFG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_128-1xb16_synthetic-person.py')
 DEPLOY_DIR = osp.join(REPO, 'configs', 'deploy')
 ORT_DYNAMIC = 'detection_onnxruntime_dynamic.py'
 ORT_STATIC = 'detection_onnxruntime_static.py'
 OPENVINO = 'detection_openvino_static.py'
 NCNN = 'detection_ncnn_static.py'
+SIZE = 128  # the synthetic config's input (w = h)
 # OpenVINO's CPU plugin computes in bfloat16 by default on CPUs that have it: ask for float32
 ENGINE_OPTIONS = {OPENVINO: dict(precision_hint='f32')}
 

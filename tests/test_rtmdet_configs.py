@@ -20,7 +20,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs', 'rtmdet')
 NANO = osp.join(CONFIGS, 'rtmdet_nano_320-8xb32_coco-person.py')
 TINY = osp.join(CONFIGS, 'rtmdet_tiny_416-8xb32_coco-person.py')
-SYNTHETIC = osp.join(CONFIGS, 'rtmdet_nano_160-1xb32_synthetic-person.py')
+SYNTHETIC = osp.join(CONFIGS, 'rtmdet_nano_128-1xb16_synthetic-person.py')
 
 
 def _installed(package, *parts):
@@ -90,8 +90,9 @@ def test_tiny_and_synthetic_configs():
     assert tiny.model.test_cfg.score_thr == 0.05 and tiny.model.bbox_head.num_classes == 1
     synthetic = _config(SYNTHETIC)
     assert _shapes(_model(SYNTHETIC)) == _shapes(_model(NANO))  # the nano network, smaller pictures
-    assert synthetic.test_pipeline[1].scale == (160, 160)
+    assert synthetic.test_pipeline[1].scale == (128, 128)
     assert synthetic.model.backbone.norm_cfg.type == 'BN'
+    assert [h.type for h in synthetic.custom_hooks] == ['EMAHook', 'ChannelsLastHook']
 
 
 @pytest.mark.parametrize('path', [NANO, TINY], ids=['nano-320', 'tiny-416'])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Latency of an exported person detector on this CPU, batch 1, per backend, side by side.
 
-The detector (``--config``, ``--checkpoint``; default the CPU-scaled synthetic RTMDet-nano, 160x160, with
+The detector (``--config``, ``--checkpoint``; default the CPU-scaled synthetic RTMDet-nano, 128x128, with
 seeded random weights unless a checkpoint is given) is converted with the static deploy configs of
 configs/deploy/ (ONNX Runtime and OpenVINO with NMS in the graph, ncnn without) into ``--work-dir``; the
 runtime's :class:`~rtmpose_ext.deploy.runtime.PersonDetector` runs each on synthetic pictures (320x256).
@@ -21,6 +21,7 @@ import argparse
 import os
 import os.path as osp
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -36,7 +37,7 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from bench_common import check_positive, time_alternating  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_160-1xb32_synthetic-person.py')
+DEFAULT_CONFIG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_128-1xb16_synthetic-person.py')
 DEPLOY_CFG = osp.join(REPO, 'configs', 'deploy', 'detection_{}_static.py')
 # (row name, deploy config, engine options)
 RUNS = [('onnxruntime', 'onnxruntime', dict(allow_spinning=False)),
@@ -57,8 +58,9 @@ def random_checkpoint(config: str, path: str) -> str:
 
 def _precision(engine) -> str:
     """The engine's inference precision as text ('f32' unless it reports another)."""
-    value = getattr(engine, 'inference_precision', 'f32')
-    return value.get_type_name() if hasattr(value, 'get_type_name') else str(value)
+    value = str(getattr(engine, 'inference_precision', 'f32'))
+    quoted = re.search(r"'(\w+)'", value)  # OpenVINO's "<Type: 'float32'>"
+    return quoted.group(1) if quoted else value
 
 
 def export_all(config: str, checkpoint: str, work_dir: str, image: str) -> dict:
