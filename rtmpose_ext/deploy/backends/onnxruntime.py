@@ -5,10 +5,10 @@ import onnx
 from mmengine.config import Config
 
 from ..fp16 import convert_float_to_float16
-from ..configs import DeployConfigError
+from ..precision import check_precision
 from .base import BackendConverter, register_converter
 
-PRECISIONS = ('fp32', 'fp16')
+PRECISIONS = ('FP32', 'FP16')
 
 
 @register_converter
@@ -16,15 +16,12 @@ class ONNXRuntimeConverter(BackendConverter):
     name = 'onnxruntime'
 
     def check(self, deploy_cfg: Config) -> None:
-        precision = deploy_cfg.backend_config.get('precision', 'fp32')
-        if precision not in PRECISIONS:
-            raise DeployConfigError(f'backend_config.precision: expected one of {PRECISIONS}, got '
-                                    f'{precision!r}')
+        check_precision(deploy_cfg, self.name, PRECISIONS)
 
     def convert(self, onnx_file: str, work_dir: str, deploy_cfg: Config, model_cfg: Config,
                 device: str = 'cpu') -> List[str]:
         backend_cfg = deploy_cfg.backend_config
-        if backend_cfg.get('precision', 'fp32') == 'fp16':
+        if check_precision(deploy_cfg, self.name, PRECISIONS) == 'FP16':
             model = convert_float_to_float16(onnx.load(onnx_file), **backend_cfg.get('common_config', {}))
             onnx.save(model, onnx_file)  # in place, as MMDeploy does
         return [onnx_file]

@@ -1,8 +1,11 @@
 """OpenVINO: ``openvino.convert_model`` (MMDeploy calls the Model Optimizer ``mo``, removed in OpenVINO
 2025) with the static input shape of ``backend_config.model_inputs[0].opt_shapes``; writes ``.xml``/``.bin``.
 
-``backend_config.compress_to_fp16`` (default False) stores the weights in float16 (the CPU plugin still
-computes in its inference precision, float32 on CPUs without native float16).
+``backend_config.precision`` ('FP32', 'BF16' or 'FP16'; default 'FP32') is the inference precision the
+runtime asks OpenVINO for (``INFERENCE_PRECISION_HINT``, written into ``deploy.json``). Left unset,
+OpenVINO's CPU plugin would choose bfloat16 on CPUs with bf16 units. ``backend_config.compress_to_fp16``
+(default False) stores the weights in float16 (the CPU plugin decompresses them to its inference
+precision).
 """
 import os.path as osp
 import warnings
@@ -11,7 +14,10 @@ from typing import List
 from mmengine.config import Config
 
 from ..configs import DeployConfigError
+from ..precision import check_precision
 from .base import BackendConverter, register_converter, require
+
+PRECISIONS = ('FP32', 'BF16', 'FP16')
 
 
 def input_shape(deploy_cfg: Config) -> List[int]:
@@ -34,6 +40,7 @@ class OpenVINOConverter(BackendConverter):
     name = 'openvino'
 
     def check(self, deploy_cfg: Config) -> None:
+        check_precision(deploy_cfg, self.name, PRECISIONS)
         input_shape(deploy_cfg)
 
     def convert(self, onnx_file: str, work_dir: str, deploy_cfg: Config, model_cfg: Config,
