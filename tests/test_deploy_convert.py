@@ -113,7 +113,7 @@ def test_command_converts_and_reports_progress(tmp_path, capsys):
     assert main([deploy_cfg(SDK), MODEL_CFG, checkpoint(), image(), '--work-dir', str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for step in ('[0/3] sdk (fp32, static)', '[1/3] ONNX model:', '[2/3] SDK description:',
-                 '[3/3] sdk model:', f'runs here in f32: float32 ({cpu_summary()})', 'done:'):
+                 '[3/3] sdk model:', f'runs here in f32: float32; CPU: {cpu_summary()}', 'done:'):
         assert step in out
     info = ModelInfo.from_work_dir(str(tmp_path))
     assert info.net == str(tmp_path / 'end2end.onnx') and info.input_size == (192, 256)
@@ -239,4 +239,4 @@ def test_conversion_reports_what_a_bf16_request_runs():
     result = converted(OPENVINO_BF16)
     ran = create_engine(ModelInfo.from_work_dir(result.work_dir)).precision
     assert ran in ('bf16', 'f32')  # f32 on CPUs without bf16 units
-    assert result.runtime_precision == f'{ran}: OpenVINO CPU inference precision {ran} (requested bf16)'
+    assert result.runtime_precision == f'{ran}: OpenVINO CPU inference precision {ran}, requested bf16'

@@ -101,5 +101,5 @@ def convert(deploy_cfg: Union[str, Config],
     log(f'[3/3] {converter.name} model: {", ".join(result.backend_files)} ({time.perf_counter() - t0:.1f} s)')
     result.runtime_precision = runtime_precision(work_dir)
     if result.runtime_precision:
-        log(f'      runs here in {result.runtime_precision} ({cpu_summary()})')
+        log(f'      runs here in {result.runtime_precision}; CPU: {cpu_summary()}')
     return result

@@ -116,7 +116,7 @@ class OpenVINOEngine(Engine):
             config['INFERENCE_NUM_THREADS'] = str(int(num_threads))
         self.compiled = ov.Core().compile_model(info.net, device, config)
         self.precision = self.compiled.get_property('INFERENCE_PRECISION_HINT').to_string()
-        self.precision_detail = f'OpenVINO {device} inference precision {self.precision} (requested {hint})'
+        self.precision_detail = f'OpenVINO {device} inference precision {self.precision}, requested {hint}'
         self.outputs = [self.compiled.output(name) for name in info.output_names]
         self.dynamic_batch = self.compiled.input(0).get_partial_shape()[0].is_dynamic
 
