@@ -124,11 +124,13 @@ def _openvino(model, inputs, hint: Optional[str]):
     """OpenVINO CPU with ``INFERENCE_PRECISION_HINT`` = ``hint`` (None: the plugin's own choice); returns
     the outputs and the precision the compiled model reports."""
     import onnx
-    import openvino as ov
+
+    from .runtime.engines import openvino_core
     with tempfile.TemporaryDirectory() as tmp:
         path = osp.join(tmp, 'model.onnx')
         onnx.save(model, path)
-        compiled = ov.Core().compile_model(path, 'CPU', {'INFERENCE_PRECISION_HINT': hint} if hint else {})
+        compiled = openvino_core().compile_model(path, 'CPU',
+                                                 {'INFERENCE_PRECISION_HINT': hint} if hint else {})
     result = compiled(inputs)
     precision = compiled.get_property('INFERENCE_PRECISION_HINT').to_string()
     return [result[o] for o in compiled.outputs], precision

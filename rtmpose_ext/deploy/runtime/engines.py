@@ -23,6 +23,7 @@ Options (all optional):
 - ``device`` (str, OpenVINO): device name, default 'CPU'.
 """
 import os.path as osp
+from functools import lru_cache
 from typing import Dict, List, Optional, Type
 
 import numpy as np
@@ -102,6 +103,16 @@ class OnnxRuntimeEngine(Engine):
         return self.session.run(self.info.output_names, {self.info.input_name: inputs.astype(self.dtype)})
 
 
+@lru_cache(maxsize=1)
+def openvino_core():
+    """The process's one ``openvino.Core``, shared by every OpenVINO engine (OpenVINO advises one Core per
+    application). With a Core of its own per engine, a process that destroyed its last compiled model and
+    then forked (mmengine's Runner with a DataLoader worker) crashed with SIGSEGV
+    (tests/test_deploy_openvino_process.py)."""
+    import openvino as ov
+    return ov.Core()
+
+
 class OpenVINOEngine(Engine):
     """OpenVINO IR (``.xml`` + ``.bin``) with ``INFERENCE_PRECISION_HINT`` always set, read back after
     compiling."""
@@ -109,12 +120,11 @@ class OpenVINOEngine(Engine):
     def __init__(self, info: ModelInfo, num_threads: Optional[int] = None,
                  precision_hint: Optional[str] = None, device: str = 'CPU', **options):
         super().__init__(info)
-        import openvino as ov
         hint = requested_hint(info, precision_hint)
         config: Dict[str, str] = {'INFERENCE_PRECISION_HINT': hint}
         if num_threads:
             config['INFERENCE_NUM_THREADS'] = str(int(num_threads))
-        self.compiled = ov.Core().compile_model(info.net, device, config)
+        self.compiled = openvino_core().compile_model(info.net, device, config)
         self.precision = self.compiled.get_property('INFERENCE_PRECISION_HINT').to_string()
         self.precision_detail = f'OpenVINO {device} inference precision {self.precision}, requested {hint}'
         self.outputs = [self.compiled.output(name) for name in info.output_names]
