@@ -15,8 +15,9 @@ _base_ = ['./rtmpose-t_synthetic.py']
 input_size = (112, 144)         # (w, h), the demo's
 heatmap_size = (32, 40)
 deconv_channels = 128
-codec = dict(type='UDPHeatmap', input_size=input_size, heatmap_size=heatmap_size, sigma=2,
-             decode_unit='mmpose')
+heatmap_codec = dict(type='UDPHeatmap', input_size=input_size, heatmap_size=heatmap_size, sigma=2,
+                     decode_unit='mmpose')
+codec = dict(_delete_=True, **heatmap_codec)      # replaces the base's SimCC codec (not merged into it)
 
 # ---------------------------------------------------------------- pipelines (the demo's, with UDP)
 backend_args = dict(backend='local')
@@ -27,13 +28,13 @@ train_pipeline = [
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomHalfBody'),
     dict(type='RandomBBoxTransform', scale_factor=[0.6, 1.4], rotate_factor=40),
-    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
+    dict(type='TopdownAffine', input_size=input_size, use_udp=True),
     dict(type='mmdet.YOLOXHSVRandomAug'),
     dict(type='RandomBlur', prob=0.1),
     dict(type='RandomMedianBlur', prob=0.1),
     dict(type='CoarseDropout', prob=1.0, min_holes=1, max_holes=1,
          min_height=0.2, max_height=0.4, min_width=0.2, max_width=0.4),
-    dict(type='GenerateTarget', encoder=codec),
+    dict(type='GenerateTarget', encoder=heatmap_codec),
     dict(type='PackPoseInputs', meta_keys=train_meta_keys),
 ]
 train_pipeline_stage2 = [
@@ -41,15 +42,15 @@ train_pipeline_stage2 = [
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='RandomBBoxTransform', shift_factor=0., scale_factor=[0.75, 1.25], rotate_factor=20),
-    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
+    dict(type='TopdownAffine', input_size=input_size, use_udp=True),
     dict(type='mmdet.YOLOXHSVRandomAug'),
-    dict(type='GenerateTarget', encoder=codec),
+    dict(type='GenerateTarget', encoder=heatmap_codec),
     dict(type='PackPoseInputs', meta_keys=train_meta_keys),
 ]
 val_pipeline = [
     dict(type='LoadImage', backend_args=backend_args),
     dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
+    dict(type='TopdownAffine', input_size=input_size, use_udp=True),
     dict(type='PackPoseInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
@@ -66,7 +67,7 @@ model = dict(
         deconv_out_channels=(deconv_channels, ) * 3,
         deconv_kernel_sizes=(4, 4, 4),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        decoder=heatmap_codec),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
 
 # ---------------------------------------------------------------- schedule (the demo's, no head keys)
