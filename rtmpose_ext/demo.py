@@ -53,7 +53,7 @@ import numpy as np
 REPO_ROOT = osp.dirname(osp.dirname(osp.realpath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')            # from scratch
 DEMO_PRETRAIN_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'cspnext-t_udp_synthetic.py')
-DEMO_FINETUNE_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')  # make demo
+DEMO_FINETUNE_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')  # default
 DEPLOY_CONFIG = osp.join(REPO_ROOT, 'configs', 'deploy', 'pose-detection_simcc_onnxruntime_dynamic.py')
 NUM_STEPS = 7
 METRIC_KEYS = (('AP', 'coco/AP'), ('AP50', 'coco/AP .5'), ('AP75', 'coco/AP .75'), ('AR', 'coco/AR'))
@@ -270,7 +270,8 @@ def pretrain(args: argparse.Namespace, cfg, ann_files: Dict[str, str], people: D
 
 def use_backbone(cfg, backbone: str) -> None:
     """Start the model's backbone from ``backbone`` (a checkpoint with ``backbone.``-prefixed keys)."""
-    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.', checkpoint=osp.abspath(backbone))
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                       checkpoint=osp.abspath(backbone))
 
 
 # ------------------------------------------------------------------------------------------- runner

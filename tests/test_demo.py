@@ -38,7 +38,8 @@ def test_quick_demo_runs_end_to_end(tmp_path, cli):
     assert summary['seconds']['train'] > 0 and summary['seconds']['total'] >= summary['seconds']['train']
     table = (out / 'summary.md').read_text()
     assert summary['pretrain']['epochs'] == 1 and not summary['pretrain']['cached']
-    for row in ('AP50', 'AP75', 'AR', 'pre-training time', 'train time', 'total time', 'ONNX Runtime vs PyTorch'):
+    for row in ('AP50', 'AP75', 'AR', 'pre-training time', 'train time', 'total time',
+                'ONNX Runtime vs PyTorch'):
         assert f'| {row}' in table
     assert table.splitlines()[0] in log  # the table is printed too
 

@@ -7,8 +7,9 @@
 # hooks (rtmpose-t_synthetic.py: input 112x144, batch 32, lr 2e-3, the strong stage for the first 7 %
 # of the epochs, EMA windows as fractions of the run, NHWC weights) and changes only the head and codec:
 #   - heatmaps of 32x40 (the backbone's 4x5 cells through three 2x deconvolutions, stride 3.5 x 3.6);
-#   - deconvolutions of DECONV_CHANNELS channels instead of mmpose's 256: at 256 the head's three deconvs
-#     cost ~3.5x the backbone's multiply-adds at this size; see rtmpose_ext.demo for the step costs.
+#   - deconvolutions of 128 channels instead of mmpose's 256: a training step costs 1.56x an RTMPose-t
+#     step with 128, 3.2x with 256 (python tools/benchmark_pretrain_step.py --threads 1 --cfg-options
+#     "model.head.deconv_out_channels=[256,256,256]", side by side on 2 loaded cores).
 _base_ = ['./rtmpose-t_synthetic.py']
 
 # ---------------------------------------------------------------- codec
