@@ -165,3 +165,28 @@ def test_extract_backbone_errors_name_the_problem_and_write_nothing(tmp_path, ca
         err = capsys.readouterr().err
         assert all(p in err for p in phrases), err
     assert sorted(p.name for p in tmp_path.iterdir()) == ['c.pth', 'raw.pth']       # nothing written
+
+
+def test_demo_pretrains_the_backbone_it_fine_tunes():
+    """make demo's two stages: the pre-training config is the demo's data and backbone with a UDP heatmap
+    head (UDP warp and codec in every pipeline); the fine-tuning config names it and loads the backbone
+    with prefix 'backbone.'."""
+    from mmengine.config import Config
+
+    from rtmpose_ext.demo import DEMO_CONFIG, DEMO_FINETUNE_CONFIG, DEMO_PRETRAIN_CONFIG
+    fine = Config.fromfile(DEMO_FINETUNE_CONFIG)
+    assert osp.join(osp.dirname(DEMO_FINETUNE_CONFIG), fine.pretrain_config) == DEMO_PRETRAIN_CONFIG
+    assert fine.pretrain_epochs >= 1 and fine.train_cfg.max_epochs == fine.max_epochs
+    assert fine.model.backbone.init_cfg.type == 'Pretrained'
+    assert fine.model.backbone.init_cfg.prefix == 'backbone.'
+    scratch, pre = Config.fromfile(DEMO_CONFIG), Config.fromfile(DEMO_PRETRAIN_CONFIG)
+    assert fine.model.head == scratch.model.head and fine.codec == scratch.codec
+    assert pre.model.backbone == scratch.model.backbone                    # same keys, from scratch
+    assert pre.codec.type == 'UDPHeatmap' and tuple(pre.codec.input_size) == tuple(scratch.codec.input_size)
+    assert pre.model.head.type == 'HeatmapHead' and pre.model.head.decoder == pre.codec
+    switch = {h.type: h for h in pre.custom_hooks}['PipelineSwitchHook'].switch_pipeline
+    for pipeline in (pre.train_dataloader.dataset.pipeline, switch, pre.val_dataloader.dataset.pipeline):
+        for t in pipeline:
+            assert t.type != 'TopdownAffine' or (t.use_udp and tuple(t.input_size) == pre.codec.input_size)
+            assert t.type != 'GenerateTarget' or t.encoder == pre.codec
+    assert pre.model.test_cfg == dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False)
