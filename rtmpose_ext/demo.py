@@ -227,6 +227,15 @@ def pretrain_epochs(args: argparse.Namespace, cfg) -> int:
     return min(epochs, 1) if args.quick else epochs
 
 
+def no_pretrain_reason(args: argparse.Namespace) -> str:
+    """Why step 2 does not run (for its header)."""
+    for flag, given in (('--backbone', args.backbone), ('--skip-train', args.skip_train),
+                        ('--pretrain-epochs 0', args.pretrain_epochs == 0)):
+        if given:
+            return flag
+    return 'the config names no pretrain_config'
+
+
 def pretrain_cache_key(pcfg, ann_files: Dict[str, str]) -> str:
     """What a pre-trained backbone depends on: the pre-training config as run and the train split."""
     digest = hashlib.sha1(pcfg.pretty_text.encode())
@@ -579,8 +588,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
 
     p_epochs = pretrain_epochs(args, cfg)
     progress.step(2, 'pretrain', f'pre-train the backbone with UDP heatmaps: {p_epochs} epochs'
-                  if p_epochs else 'pre-train: none (' + ('--backbone' if args.backbone else 'not asked for')
-                  + ')')
+                  if p_epochs else f'pre-train: none ({no_pretrain_reason(args)})')
     pre = pretrain(args, cfg, ann_files, people, p_epochs) if p_epochs else None
     backbone = args.backbone or (pre and pre['backbone'])
     if backbone:
