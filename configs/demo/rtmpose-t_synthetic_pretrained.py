@@ -6,8 +6,9 @@
 #     costs 1.56x an RTMPose-t step (python tools/benchmark_pretrain_step.py --threads 1, side by side,
 #     on 2 loaded cores), so 8 epochs cost ~824 RTMPose-t steps;
 #   - then this config for 15 epochs (990 steps) from its backbone: 824 + 990 = 1814 <= 1848.
-# Measured (docs/pretraining.md): with 21 epochs here (1.2x the budget) AP 0.XXX; at 15 of those 21 epochs
-# (the same run, its learning rate not yet annealed) AP 0.XXX; from scratch, 28 epochs: AP 0.613.
+# Measured (docs/pretraining.md, one thread, loaded machine): with 21 epochs here (1.2x the budget)
+# AP 0.657; at 15 of those 21 epochs (the same run, its learning rate not yet annealed) 0.603; from
+# scratch, 28 epochs, the same day and thread count: 0.558.
 # The backbone comes in through backbone_checkpoint, as in the RTMPose configs
 # (init_cfg=dict(type='Pretrained', prefix='backbone.', ...)); rtmpose_ext.demo points it at the backbone
 # it pre-trained (WORK_DIR/pretrain/backbone.pth) and scales the schedule below to the data it is given.
