@@ -1,14 +1,42 @@
-"""ONNX Runtime: the exported ONNX model itself; ``precision='fp16'`` converts it to float16 in place."""
-from typing import List
+"""ONNX Runtime: the exported ONNX model itself, converted in place for ``backend_config.precision``:
+
+- ``'FP32'``: as exported;
+- ``'FP16'``: float16 weights and activations (:mod:`..fp16`, onnxconverter_common's converter with
+  ``common_config``);
+- ``'INT8'``: static QDQ quantization of the nodes in ``quantization_config.scope`` with uint8
+  activations and per-channel int8 weights, calibrated on training-split crops
+  (:mod:`..quantization.onnxruntime`, :mod:`..calibration`).
+"""
+from typing import Callable, Dict, List
 
 import onnx
 from mmengine.config import Config
 
-from ..fp16 import convert_float_to_float16
+from ..calibration import calibration_crops, normalize_crops
 from ..configs import DeployConfigError
+from ..fp16 import convert_float_to_float16
+from ..quantization import quantization_settings
 from .base import BackendConverter, register_converter
 
-PRECISIONS = ('fp32', 'fp16')
+
+def _to_fp16(onnx_file: str, deploy_cfg: Config, model_cfg: Config) -> None:
+    common_config = deploy_cfg.backend_config.get('common_config', {})
+    onnx.save(convert_float_to_float16(onnx.load(onnx_file), **common_config), onnx_file)
+
+
+def _to_int8(onnx_file: str, deploy_cfg: Config, model_cfg: Config) -> None:
+    from ..quantization.onnxruntime import quantize_onnx
+    settings = quantization_settings(deploy_cfg.backend_config.get('quantization_config'))
+    crops = calibration_crops(model_cfg, settings.num_samples, settings.seed)
+    quantize_onnx(onnx_file, onnx_file, normalize_crops(crops, model_cfg), settings)
+
+
+def _precision(deploy_cfg: Config) -> str:
+    return str(deploy_cfg.backend_config.get('precision', 'FP32')).upper()
+
+
+# precision -> in-place conversion of the exported model (None: as exported)
+PRECISION_CONVERSIONS: Dict[str, Callable] = {'FP32': None, 'FP16': _to_fp16, 'INT8': _to_int8}
 
 
 @register_converter
@@ -16,15 +44,18 @@ class ONNXRuntimeConverter(BackendConverter):
     name = 'onnxruntime'
 
     def check(self, deploy_cfg: Config) -> None:
-        precision = deploy_cfg.backend_config.get('precision', 'fp32')
-        if precision not in PRECISIONS:
-            raise DeployConfigError(f'backend_config.precision: expected one of {PRECISIONS}, got '
-                                    f'{precision!r}')
+        backend_cfg = deploy_cfg.backend_config
+        precision = _precision(deploy_cfg)
+        if precision not in PRECISION_CONVERSIONS:
+            raise DeployConfigError(f'backend_config.precision: expected one of '
+                                    f'{tuple(PRECISION_CONVERSIONS)} (any case), got '
+                                    f'{backend_cfg.get("precision")!r}')
+        if precision == 'INT8':
+            quantization_settings(backend_cfg.get('quantization_config'))
 
     def convert(self, onnx_file: str, work_dir: str, deploy_cfg: Config, model_cfg: Config,
                 device: str = 'cpu') -> List[str]:
-        backend_cfg = deploy_cfg.backend_config
-        if backend_cfg.get('precision', 'fp32') == 'fp16':
-            model = convert_float_to_float16(onnx.load(onnx_file), **backend_cfg.get('common_config', {}))
-            onnx.save(model, onnx_file)  # in place, as MMDeploy does
+        conversion = PRECISION_CONVERSIONS[_precision(deploy_cfg)]
+        if conversion is not None:
+            conversion(onnx_file, deploy_cfg, model_cfg)  # in place, as MMDeploy does
         return [onnx_file]
