@@ -2,10 +2,14 @@
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup test demo bench bench-deploy fp16-check clean-venv
+.PHONY: setup setup-rknn test demo bench bench-deploy fp16-check clean-venv
 
 setup:
 	@bash tools/setup_env.sh
+
+# rknn-toolkit2 in its own environment (.venv-rknn; its pins conflict with .venv's)
+setup-rknn:
+	@bash tools/setup_rknn_env.sh
 
 test: setup
 	$(PY) -m pytest tests $(PYTEST_ARGS)
@@ -23,4 +27,4 @@ fp16-check: setup
 	$(PY) -m rtmpose_ext.deploy.fp16_check
 
 clean-venv:
-	rm -rf .venv
+	rm -rf .venv .venv-rknn
