@@ -23,6 +23,7 @@ def toolkit_python(configured: Optional[str] = None) -> Optional[str]:
 def run_job(python: str, job_file: str, log_file: str, log: Callable[[str], None] = print) -> None:
     """Run :mod:`.job` on ``job_file``: its ``[rknn k/5]`` lines go to ``log``, everything it prints to
     ``log_file``; a failure raises ``RuntimeError`` with the log's last lines."""
+    job_file = osp.abspath(job_file)
     with open(log_file, 'w') as out:
         proc = subprocess.Popen([python, JOB_SCRIPT, job_file], stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, cwd=osp.dirname(job_file))
@@ -39,5 +40,6 @@ def run_job(python: str, job_file: str, log_file: str, log: Callable[[str], None
 
 def start_server(python: str, job_file: str, log_file: str) -> subprocess.Popen:
     """:mod:`.job` with ``--serve``: binary pipes on stdin/stdout, its logs in ``log_file``."""
+    job_file = osp.abspath(job_file)
     return subprocess.Popen([python, JOB_SCRIPT, job_file, '--serve'], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=open(log_file, 'w'), cwd=osp.dirname(job_file))
