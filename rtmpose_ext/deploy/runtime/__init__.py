@@ -13,8 +13,9 @@ from .estimator import PoseEstimator
 from .model_info import ModelInfo
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
+from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
 
 __all__ = [
-    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
+    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
     'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
 ]
