@@ -204,7 +204,8 @@ class FakeTensorRT:
                                    if layer.precision_is_set and layer.precision is float32],
                       output_types={layer.name: sorted(layer.output_types) for layer in network.layers
                                     if layer.output_types},
-                      half_tensors=sum(o.dtype is float16 for layer in network.layers for o in layer._outputs),
+                      half_tensors=sum(o.dtype is float16 for layer in network.layers
+                                       for o in layer._outputs),
                       input_dtypes={t.name: t.dtype.name for t in network.inputs},
                       onnx=network.onnx_bytes.hex())
         self.builds.append(record)
@@ -274,7 +275,8 @@ class FakeContext:
     def _array(self, name):
         shape, dtype = self.shapes[name], self.engine.types[name].np_type
         nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-        return np.frombuffer((ctypes.c_char * nbytes).from_address(self.addresses[name]), dtype).reshape(shape)
+        memory = (ctypes.c_char * nbytes).from_address(self.addresses[name])
+        return np.frombuffer(memory, dtype).reshape(shape)
 
     def execute_async_v3(self, stream):
         feeds = {n: self._array(n).copy() for n in self.engine.inputs}

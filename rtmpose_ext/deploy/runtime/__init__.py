@@ -16,6 +16,6 @@ from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, norma
 from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
 
 __all__ = [
-    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
-    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
+    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale',
+    'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
 ]
