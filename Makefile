@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-rknn test demo bench bench-deploy fp16-check clean-venv
+.PHONY: setup setup-rknn test demo bench bench-deploy bench-int8 fp16-check clean-venv
 
 setup:
 	@bash tools/setup_env.sh
@@ -11,7 +11,8 @@ setup:
 setup-rknn:
 	@bash tools/setup_rknn_env.sh
 
-test: setup
+# the RKNN tests need .venv-rknn (about 2 minutes to build with pip's cache warm)
+test: setup setup-rknn
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 demo: setup
@@ -22,6 +23,9 @@ bench: setup
 
 bench-deploy: setup
 	$(PY) tools/benchmark_deploy.py
+
+bench-int8: setup
+	$(PY) tools/benchmark_int8.py
 
 fp16-check: setup
 	$(PY) -m rtmpose_ext.deploy.fp16_check
