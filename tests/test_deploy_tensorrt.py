@@ -132,3 +132,24 @@ def test_engine_file_that_does_not_load_is_a_clear_error(tmp_path):
     info.net = str(broken)
     with pytest.raises(RuntimeError, match='could not load'):
         create_engine(info, trt=FakeTensorRT(10), cuda=HostCuda())
+
+
+def test_gpu_verification_tool_runs_its_flow_on_the_stand_in(tmp_path):
+    """tools/verify_tensorrt.py (run on a GPU machine) end to end on the stand-in: engines built and
+    compared with ONNX Runtime, and the ScaleNorm sweep's TensorRT runner."""
+    import importlib.util
+    import sys
+    tools = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools')
+    sys.path.insert(0, tools)
+    try:
+        spec = importlib.util.spec_from_file_location('verify_tensorrt', osp.join(tools, 'verify_tensorrt.py'))
+        tool = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tool)
+    finally:
+        sys.path.remove(tools)
+    rows = tool.check_engines(str(tmp_path), repeats=1, trt=FakeTensorRT(10), cuda=HostCuda())
+    assert [(r[0], r[1]) for r in rows] == [('fp32', 1), ('fp16', 1), ('fp32', 8), ('fp16', 8)]
+    assert all(r[2] < 1e-3 and r[3] == 0 for r in rows)   # the stand-in computes in float32
+    run = tool.tensorrt_runner(('/cls_x/', '/cls_y/'), trt=FakeTensorRT(11), cuda=HostCuda())
+    outputs, precision = run(onnx.load(osp.join(exported(TRT), 'end2end.onnx')), crops(2))
+    assert precision == 'trt typed-onnx' and outputs[0].shape == (2, 17, 384)
