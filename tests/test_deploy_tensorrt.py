@@ -142,7 +142,8 @@ def test_gpu_verification_tool_runs_its_flow_on_the_stand_in(tmp_path):
     tools = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools')
     sys.path.insert(0, tools)
     try:
-        spec = importlib.util.spec_from_file_location('verify_tensorrt', osp.join(tools, 'verify_tensorrt.py'))
+        path = osp.join(tools, 'verify_tensorrt.py')
+        spec = importlib.util.spec_from_file_location('verify_tensorrt', path)
         tool = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(tool)
     finally:

@@ -77,8 +77,8 @@ def export_pair(variant: str, backend: str, checkpoint, model_options: dict, wor
         t0 = time.perf_counter()
         options = static_shape_options(backend, (w, h))
         out = osp.join(work_dir, f'{variant}_{backend}_{precision}')
-        result = convert(DEPLOY.format(name), model_cfg, checkpoint, image, out, deploy_options=options or None,
-                         model_options=model_options, log=lambda line: None)
+        result = convert(DEPLOY.format(name), model_cfg, checkpoint, image, out,
+                         deploy_options=options or None, model_options=model_options, log=lambda line: None)
         deploy_cfg, mcfg = load_configs(DEPLOY.format(name), model_cfg, options or None, model_options)
         info = backend_model_info(deploy_cfg, mcfg, result.backend_files)
         engines[precision] = info
@@ -113,12 +113,14 @@ def main(argv=None) -> int:
             for backend in args.backends:
                 infos, model_cfg = export_pair(variant, backend, checkpoint, model_options, work_dir, print)
                 hint = {'precision_hint': 'f32'} if backend == 'openvino' else {'allow_spinning': False}
-                engines = {k: create_engine(info, num_threads=args.threads, **hint) for k, info in infos.items()}
+                engines = {k: create_engine(info, num_threads=args.threads, **hint)
+                           for k, info in infos.items()}
                 crops = normalize_crops(calibration_crops(model_cfg, max(args.batches), seed=1, split='test'),
                                         model_cfg)
                 for batch in args.batches:
                     x = crops[:batch]
-                    times = time_alternating({k: (lambda e=e: e(x)) for k, e in engines.items()}, args.repeats)
+                    calls = {k: (lambda e=e: e(x)) for k, e in engines.items()}
+                    times = time_alternating(calls, args.repeats)
                     rows.append((f'RTMPose-{variant}', backend, batch, times['fp32'], times['int8']))
     print(f'\n{"model":<11} {"backend":<12} {"batch":>5} {"fp32 ms":>9} {"int8 ms":>9} {"speed-up":>9} '
           f'{"(min)":>7}')

@@ -62,8 +62,9 @@ def check_engines(work_dir: str, repeats: int, trt=None, cuda=None) -> list:
     session = ort.InferenceSession(onnx_file, providers=['CPUExecutionProvider'])
     engines = {}
     for fp16 in (False, True):
-        engines['fp16' if fp16 else 'fp32'], report = engine_for(onnx_file, work_dir, fp16, trt=trt, cuda=cuda)
-        print(f'built {"fp16" if fp16 else "fp32"}: {report}')
+        name = 'fp16' if fp16 else 'fp32'
+        engines[name], report = engine_for(onnx_file, work_dir, fp16, trt=trt, cuda=cuda)
+        print(f'built {name}: {report}')
     rows = []
     for batch in (1, 8):
         x = np.random.default_rng(batch).standard_normal((batch, ) + INPUT_SHAPE).astype(np.float32)
@@ -83,7 +84,8 @@ def tensorrt_runner(fp32_layers, trt=None, cuda=None):
         with tempfile.TemporaryDirectory() as tmp:
             path = osp.join(tmp, 'model.onnx')
             onnx.save(model, path)
-            engine, report = engine_for(path, tmp, True, fp32_layers, max_batch=len(inputs), trt=trt, cuda=cuda)
+            engine, report = engine_for(path, tmp, True, fp32_layers, max_batch=len(inputs), trt=trt,
+                                        cuda=cuda)
             return engine(inputs), f'trt {report["fp16_strategy"]}'
     return run
 

@@ -17,5 +17,6 @@ from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine f
 
 __all__ = [
     'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale',
-    'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
+    'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords',
+    'warp_matrix'
 ]
