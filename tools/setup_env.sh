@@ -24,22 +24,7 @@ stamp_value() {
 SETUP_TAG=setup
 source "$ROOT/tools/setup_steps.sh"
 
-if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_value)" ] \
-   && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
-  echo "[setup] .venv is complete; reusing it ($(( $(date +%s) - t0 ))s)"
-  exit 0
-fi
-
-check_python
-
-rm -f "$STAMP"
-rm -rf "$VENV/setup-logs"
-if [ ! -x "$VENV/bin/python" ]; then
-  step "create .venv" "Is the venv module installed (Debian: apt-get install python3-venv)?" \
-    "$PYTHON" -m venv "$VENV"
-fi
-PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
-export PIP_CONSTRAINT="$CONSTRAINTS"   # also reaches pip's build environments
+start_environment
 
 step "build tools (setuptools<81, wheel, ninja, cython, numpy)" "Check that PyPI is reachable." \
   "${PIP[@]}" install -c "$CONSTRAINTS" -r "$REQ/build.txt"

@@ -24,21 +24,7 @@ stamp_value() {
 SETUP_TAG=setup-rknn
 source "$ROOT/tools/setup_steps.sh"
 
-if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_value)" ] \
-   && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
-  echo "[setup-rknn] .venv-rknn is complete; reusing it ($(( $(date +%s) - t0 ))s)"
-  exit 0
-fi
-check_python
-
-rm -f "$STAMP"
-rm -rf "$VENV/setup-logs"
-if [ ! -x "$VENV/bin/python" ]; then
-  step "create .venv-rknn" "Is the venv module installed (Debian: apt-get install python3-venv)?" \
-    "$PYTHON" -m venv "$VENV"
-fi
-PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
-export PIP_CONSTRAINT="$CONSTRAINTS"
+start_environment
 
 step "torch 2.13.0 (CPU build; rknn-toolkit2 imports it)" \
   "pip must find torch==2.13.0 (CPU) in its find-links or index, as for make setup." \

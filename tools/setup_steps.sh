@@ -31,3 +31,25 @@ check_python() {
   "$PYTHON" -c 'import sys; assert sys.version_info[:2] >= (3, 10), sys.version' 2>/dev/null || {
     echo "$SETUP_TAG: Python >= 3.10 is required; '$PYTHON' is $("$PYTHON" --version 2>&1)" >&2; exit 1; }
 }
+
+# start_environment: exit 0 at once if $VENV is complete (its stamp equals `stamp_value`, a function the
+# script defines, and $CHECK imports), else check $PYTHON, clear the stamp and logs and create $VENV if
+# needed. After it, PIP runs the environment's pip with $CONSTRAINTS as PIP_CONSTRAINT (which also reaches
+# pip's build environments).
+start_environment() {
+  local name; name="$(basename "$VENV")"
+  if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_value)" ] \
+     && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
+    echo "[$SETUP_TAG] $name is complete; reusing it ($(( $(date +%s) - t0 ))s)"
+    exit 0
+  fi
+  check_python
+  rm -f "$STAMP"
+  rm -rf "$VENV/setup-logs"
+  if [ ! -x "$VENV/bin/python" ]; then
+    step "create $name" "Is the venv module installed (Debian: apt-get install python3-venv)?" \
+      "$PYTHON" -m venv "$VENV"
+  fi
+  PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
+  export PIP_CONSTRAINT="$CONSTRAINTS"
+}
