@@ -87,6 +87,7 @@ def test_sum_of_squares_form_does_not_overflow_in_float16():
     ({'backend_config.common_config.quantize_everything': True}, "unknown RKNN.config keys"),
     ({"onnx_config.dynamic_axes": {'input': {0: 'batch'}}}, 'onnx_config.dynamic_axes'),
     ({'backend_config.simulator_check.num_samples': 0}, 'simulator_check.num_samples'),
+    ({'backend_config.quantization_config.float_from': '/final_layer/Conv'}, 'float_from'),
 ])
 def test_config_errors_name_the_field(options, message):
     cfg, _ = load_configs(deploy_cfg(RKNN_INT8), MODEL_CFG, options)
@@ -119,6 +120,9 @@ def test_int8_conversion_uses_training_crops_and_runs_in_the_simulator(tiny_coco
         job = json.load(f)
     assert job['do_quantization'] and job['config']['quantized_dtype'] == 'w8a8'
     assert job['config']['mean_values'] == [[123.675, 116.28, 103.53]]
+    # hybrid: the head (from its 7x7 conv) in float16, through the toolkit's two steps
+    assert job['float_from'] == ['/final_layer/Conv']
+    assert osp.isfile(osp.join(result.work_dir, 'rknn_hybrid', 'end2end.quantization.cfg'))
     report = _report(result)
     assert report['num_crops'] == 4 and np.isfinite(report['max_abs_logit'])
 

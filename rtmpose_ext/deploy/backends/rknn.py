@@ -11,7 +11,9 @@ Deploy config keys (``backend_config``):
   the uint8 crop (H, W, 3) in the network's channel order (RGB for RTMPose) and normalises inside.
 - ``quantization_config``: ``do_quantization`` (int8), ``dataset`` (a calibration list, one image or
   ``.npy`` path a line; None: ``calibration.num_samples`` crops of the training split are written as
-  ``.npy`` files into ``WORK_DIR/rknn_calibration/``), ``calibration`` (:mod:`..calibration`).
+  ``.npy`` files into ``WORK_DIR/rknn_calibration/``), ``calibration`` (:mod:`..calibration`),
+  ``float_from`` (ONNX node names: hybrid int8, the graph from each to the outputs in float16, through
+  the toolkit's ``hybrid_quantization_step1/2``; the step files go to ``WORK_DIR/rknn_hybrid/``).
 - ``simulator_check``: ``num_samples`` crops of the test split (default 32) run by the simulator and by
   ONNX Runtime fp32: ``WORK_DIR/rknn_check.json`` (logit and keypoint differences);
   ``accuracy_analysis`` (default True): rknn-toolkit2's per-layer report in
@@ -89,6 +91,10 @@ class RKNNConverter(BackendConverter):
             raise DeployConfigError('backend_config.quantization_config.do_quantization (bool) is '
                                     'missing')
         calibration_settings(quant)
+        float_from = quant.get('float_from') or []
+        if isinstance(float_from, str) or not all(isinstance(n, str) and n for n in float_from):
+            raise DeployConfigError('backend_config.quantization_config.float_from: expected a list of ONNX '
+                                    f"node names such as ['/final_layer/Conv'], got {float_from!r}")
         num = (backend_cfg.get('simulator_check') or {}).get('num_samples', 32)
         if not isinstance(num, int) or num < 1:
             raise DeployConfigError('backend_config.simulator_check.num_samples: expected an integer >= 1, '
@@ -131,6 +137,8 @@ class RKNNConverter(BackendConverter):
         job = dict(onnx=osp.abspath(onnx_file), output=self.output_prefix(onnx_file, work_dir) + '.rknn',
                    config=config, do_quantization=bool(quant['do_quantization']),
                    dataset=osp.abspath(dataset) if dataset else None,
+                   float_from=list(quant.get('float_from') or []),
+                   hybrid_dir=osp.join(work_dir, 'rknn_hybrid'),
                    compare=dict(inputs=inputs, mean=config['mean_values'][0], std=config['std_values'][0],
                                 split_ratio=float(codec['simcc_split_ratio'])),
                    report=osp.join(work_dir, 'rknn_check.json'),

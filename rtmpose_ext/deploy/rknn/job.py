@@ -8,6 +8,8 @@ main environment). JOB.json is written by :class:`rtmpose_ext.deploy.backends.rk
 - ``onnx``, ``output``: the exported ONNX model and the ``.rknn`` file to write;
 - ``config``: keyword arguments of ``RKNN.config`` (target_platform, mean_values, std_values, ...);
 - ``do_quantization``, ``dataset``: int8 (w8a8) with a calibration list (one ``.npy`` crop a line);
+  ``float_from`` (ONNX node names), ``hybrid_dir``: hybrid int8 with the graph from those nodes to the
+  outputs in float16;
 - ``compare``: ``inputs`` (``.npy``, (N, H, W, 3) uint8 crops in the model's channel order), ``mean``,
   ``std`` (per channel, that order), ``split_ratio``; ``report``: the comparison's JSON file;
 - ``analysis_dir``: where ``accuracy_analysis`` writes its per-layer report (None: skipped).
@@ -39,13 +41,49 @@ def check(ret: int, what: str) -> None:
         raise RuntimeError(f'rknn-toolkit2: {what} failed (returned {ret}); its log is above')
 
 
-def build(job: dict):
-    """A built :class:`rknn.api.RKNN` (config, ONNX, build; int8 with the calibration list)."""
+def _configured(job: dict):
     from rknn.api import RKNN
     rknn = RKNN(verbose=bool(job.get('verbose', False)))
     check(rknn.config(**job['config']), 'config')
+    return rknn
+
+
+def float_subgraphs(onnx_file: str, start_nodes) -> list:
+    """rknn-toolkit2's ``custom_hybrid`` pairs: from the first input of each named node to every graph
+    output (those parts stay in float16 in an int8 model)."""
+    import onnx
+    graph = onnx.load(onnx_file).graph
+    nodes = {n.name: n for n in graph.node}
+    missing = [name for name in start_nodes if name not in nodes]
+    if missing:
+        raise RuntimeError(f'quantization_config.float_from: no ONNX nodes {missing} in {onnx_file}')
+    return [[nodes[name].input[0], out.name] for name in start_nodes for out in graph.output]
+
+
+def build(job: dict):
+    """A built :class:`rknn.api.RKNN`: config, ONNX, build (int8 with the calibration list). With
+    ``float_from`` (int8), hybrid quantization: the subgraphs of :func:`float_subgraphs` in float16, the
+    rest int8 (the toolkit's two steps, their files in ``hybrid_dir``)."""
+    rknn = _configured(job)
     check(rknn.load_onnx(model=job['onnx']), 'load_onnx')
-    check(rknn.build(do_quantization=bool(job['do_quantization']), dataset=job.get('dataset')), 'build')
+    if not (job['do_quantization'] and job.get('float_from')):
+        check(rknn.build(do_quantization=bool(job['do_quantization']), dataset=job.get('dataset')), 'build')
+        return rknn
+    cwd = os.getcwd()
+    os.makedirs(job['hybrid_dir'], exist_ok=True)
+    os.chdir(job['hybrid_dir'])          # step 1 writes its files into the current folder
+    try:
+        pairs = float_subgraphs(job['onnx'], job['float_from'])
+        check(rknn.hybrid_quantization_step1(dataset=job['dataset'], custom_hybrid=pairs),
+              'hybrid_quantization_step1')
+        rknn.release()
+        stem = os.path.splitext(os.path.basename(job['onnx']))[0]
+        rknn = _configured(job)
+        check(rknn.hybrid_quantization_step2(model_input=f'{stem}.model', data_input=f'{stem}.data',
+                                             model_quantization_cfg=f'{stem}.quantization.cfg'),
+              'hybrid_quantization_step2')
+    finally:
+        os.chdir(cwd)
     return rknn
 
 
@@ -117,7 +155,9 @@ def run(job: dict, serving=None) -> None:
     """The job's steps; with ``serving`` (a binary stream for the answers) the request loop after the
     simulator starts instead of the comparison."""
     t0 = time.perf_counter()
-    kind = 'int8 (w8a8)' if job['do_quantization'] else job['config'].get('float_dtype', 'float16')
+    kind = job['config'].get('float_dtype', 'float16')
+    if job['do_quantization']:
+        kind = 'int8 (w8a8)' + (f', float16 from {job["float_from"]}' if job.get('float_from') else '')
     log(f'[rknn 1/5] build {kind} for {job["config"]["target_platform"]}')
     rknn = build(job)
     if job.get('output'):
