@@ -38,9 +38,13 @@ class EvaluationResult:
     ``keypoint_diff`` (with a checkpoint): ``mean_px`` / ``max_px`` distance between the two models'
     keypoints in image pixels, ``mean_score`` / ``max_score`` absolute score difference, ``num`` keypoints.
     ``predictions``: per annotation id, ``[keypoints (K, 2), scores (K,)]`` lists for 'backend' (and
-    'pytorch').
+    'pytorch'). ``precision``: what the backend's engine ran ('f32', 'bf16', 'f16'), ``precision_detail``
+    how, ``cpu`` the CPU it ran on (with its reduced-precision flags).
     """
     backend: Dict[str, float]
+    precision: str = ''
+    precision_detail: str = ''
+    cpu: str = ''
     pytorch: Optional[Dict[str, float]] = None
     keypoint_diff: Optional[Dict[str, float]] = None
     num_instances: int = 0
@@ -53,14 +57,15 @@ def _codec(model_cfg) -> dict:
 
 def backend_model_info(deploy_cfg, model_cfg, files: Sequence[str]):
     """A runtime :class:`~rtmpose_ext.deploy.runtime.ModelInfo` for ``files`` from the two configs."""
+    from .precision import requested_precision
     from .runtime import ModelInfo
     from .sdk_info import bbox_padding
-    backend_cfg, onnx_cfg = deploy_cfg.backend_config, deploy_cfg.onnx_config
+    onnx_cfg = deploy_cfg.onnx_config
     codec, preprocessor = _codec(model_cfg), model_cfg.model.data_preprocessor
     return ModelInfo(work_dir=osp.dirname(files[0]),
                      net=files[0],
                      weights=files[1] if len(files) > 1 else '',
-                     precision=str(backend_cfg.get('precision', 'FP32')).upper(),
+                     precision=requested_precision(deploy_cfg),
                      input_name=onnx_cfg.input_names[0],
                      output_names=list(onnx_cfg.output_names),
                      input_size=tuple(codec['input_size']),
@@ -183,8 +188,12 @@ def evaluate(deploy_cfg, model_cfg, backend_files: Sequence[str], checkpoint: Op
                 predictions[name].update({int(s.id): _as_lists(s.pred_instances) for s in samples})
     num = len(loader.dataset)
     log(f'ran {num} instances through {backend} ({time.perf_counter() - t0:.1f} s)')
+    from .runtime import cpu_summary
+    engine = predictor.engine
+    log(f'{backend} ran in {engine.precision}: {engine.precision_detail}')
     result = EvaluationResult(backend=_floats(evaluators['backend'].evaluate(num)), num_instances=num,
-                              predictions=predictions)
+                              predictions=predictions, precision=engine.precision,
+                              precision_detail=engine.precision_detail, cpu=cpu_summary())
     if model is not None:
         result.pytorch = _floats(evaluators['pytorch'].evaluate(num))
         result.keypoint_diff = keypoint_differences(predictions['backend'], predictions['pytorch'])
@@ -213,7 +222,10 @@ def keypoint_differences(a: Dict[int, list], b: Dict[int, list]) -> Dict[str, fl
 
 def format_report(result: EvaluationResult) -> str:
     """The metrics side by side (backend, PyTorch, difference) and the keypoint differences."""
-    lines = [f'{"metric":<12}{"backend":>10}' + (f'{"pytorch":>10}{"diff":>10}' if result.pytorch else '')]
+    lines = [f'backend precision: {result.precision} ({result.precision_detail}) on {result.cpu}'] \
+        if result.precision else []
+    header = f'{"metric":<12}{"backend":>10}'
+    lines.append(header + (f'{"pytorch":>10}{"diff":>10}' if result.pytorch else ''))
     for key, value in result.backend.items():
         line = f'{key.split("/")[-1]:<12}{value:>10.4f}'
         if result.pytorch:
@@ -237,8 +249,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None, metavar='KEY=VALUE',
                         help='overrides of the model config (data paths, batch size, ...)')
     parser.add_argument('--num-threads', type=int, default=None, help='CPU threads of the backend')
-    parser.add_argument('--precision-hint', default=None,
-                        help="OpenVINO INFERENCE_PRECISION_HINT, e.g. 'f16'")
+    parser.add_argument('--precision-hint', default=None, choices=('f32', 'bf16', 'f16'),
+                        help="OpenVINO / ncnn: run this precision instead of the model's (deploy.json)")
     parser.add_argument('--out', default=None, help='write the metrics (and differences) as JSON here')
     return parser.parse_args(argv)
 

@@ -2,16 +2,20 @@
 
 ``deploy.json`` (backend, net and weight files, precision), ``pipeline.json`` (preprocessing: load,
 box -> center/scale with padding, affine crop, normalisation; inference; decoding ``SimCCLabelDecode``
-with the codec's parameters) and ``detail.json`` (the configs). One correction: MMDeploy writes the box
+with the codec's parameters) and ``detail.json`` (the configs). Two corrections: MMDeploy writes the box
 padding as 1.25 whatever the model config says; here it is the model config's ``GetBBoxCenterScale``
-padding (1.25 by default).
+padding (1.25 by default). And MMDeploy writes the precision 'FP32' for every backend but TensorRT and
+ncnn; here it is the deploy config's (:func:`~rtmpose_ext.deploy.precision.requested_precision`), which
+the runtime then runs explicitly.
 """
 import json
 import os.path as osp
+from contextlib import contextmanager
 from typing import List, Optional
 
 from mmengine.config import Config
 
+from .precision import requested_precision
 from .scope import ensure_default_scope
 
 SDK_FILES = ('deploy.json', 'pipeline.json', 'detail.json')
@@ -38,13 +42,22 @@ def export_sdk_info(deploy_cfg: Config, model_cfg: Config, work_dir: str,
     if model_cfg.get('default_scope'):
         ensure_default_scope(model_cfg.default_scope)  # export2SDK built task processors (see .scope)
 
-    path = osp.join(work_dir, 'pipeline.json')
-    with open(path) as f:
-        pipeline = json.load(f)
-    for task in pipeline['pipeline']['tasks']:
-        for transform in task.get('transforms', []):
-            if transform['type'] == 'TopDownGetBboxCenterScale':
-                transform['padding'] = bbox_padding(model_cfg)
-    with open(path, 'w') as f:
-        json.dump(pipeline, f, indent=4)
+    with _edit_json(osp.join(work_dir, 'pipeline.json')) as pipeline:
+        for task in pipeline['pipeline']['tasks']:
+            for transform in task.get('transforms', []):
+                if transform['type'] == 'TopDownGetBboxCenterScale':
+                    transform['padding'] = bbox_padding(model_cfg)
+    with _edit_json(osp.join(work_dir, 'deploy.json')) as deploy:
+        for model in deploy['models']:
+            model['precision'] = requested_precision(deploy_cfg)
     return [osp.join(work_dir, name) for name in SDK_FILES]
+
+
+@contextmanager
+def _edit_json(path: str):
+    """Load the JSON file ``path``, yield it for in-place edits, write it back."""
+    with open(path) as f:
+        data = json.load(f)
+    yield data
+    with open(path, 'w') as f:
+        json.dump(data, f, indent=4)

@@ -13,8 +13,8 @@ import onnx
 from mmengine.config import Config
 
 from ..calibration import calibration_crops, normalize_crops
-from ..configs import DeployConfigError
 from ..fp16 import convert_float_to_float16
+from ..precision import check_precision
 from ..quantization import quantization_settings
 from .base import BackendConverter, register_converter
 
@@ -31,11 +31,7 @@ def _to_int8(onnx_file: str, deploy_cfg: Config, model_cfg: Config) -> None:
     quantize_onnx(onnx_file, onnx_file, normalize_crops(crops, model_cfg), settings)
 
 
-def _precision(deploy_cfg: Config) -> str:
-    return str(deploy_cfg.backend_config.get('precision', 'FP32')).upper()
-
-
-# precision -> in-place conversion of the exported model (None: as exported)
+# precision (rtmpose_ext.deploy.precision) -> in-place conversion of the exported model (None: as exported)
 PRECISION_CONVERSIONS: Dict[str, Callable] = {'FP32': None, 'FP16': _to_fp16, 'INT8': _to_int8}
 
 
@@ -44,18 +40,14 @@ class ONNXRuntimeConverter(BackendConverter):
     name = 'onnxruntime'
 
     def check(self, deploy_cfg: Config) -> None:
-        backend_cfg = deploy_cfg.backend_config
-        precision = _precision(deploy_cfg)
-        if precision not in PRECISION_CONVERSIONS:
-            raise DeployConfigError(f'backend_config.precision: expected one of '
-                                    f'{tuple(PRECISION_CONVERSIONS)} (any case), got '
-                                    f'{backend_cfg.get("precision")!r}')
+        precision = check_precision(deploy_cfg, self.name, tuple(PRECISION_CONVERSIONS))
         if precision == 'INT8':
-            quantization_settings(backend_cfg.get('quantization_config'))
+            quantization_settings(deploy_cfg.backend_config.get('quantization_config'))
 
     def convert(self, onnx_file: str, work_dir: str, deploy_cfg: Config, model_cfg: Config,
                 device: str = 'cpu') -> List[str]:
-        conversion = PRECISION_CONVERSIONS[_precision(deploy_cfg)]
+        precision = check_precision(deploy_cfg, self.name, tuple(PRECISION_CONVERSIONS))
+        conversion = PRECISION_CONVERSIONS[precision]
         if conversion is not None:
             conversion(onnx_file, deploy_cfg, model_cfg)  # in place, as MMDeploy does
         return [onnx_file]

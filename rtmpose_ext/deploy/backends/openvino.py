@@ -1,11 +1,14 @@
 """OpenVINO: ``openvino.convert_model`` (MMDeploy calls the Model Optimizer ``mo``, removed in OpenVINO
 2025) with the static input shape of ``backend_config.model_inputs[0].opt_shapes``; writes ``.xml``/``.bin``.
 
-``backend_config.compress_to_fp16`` (default False) stores the weights in float16 (the CPU plugin still
-computes in its inference precision, float32 on CPUs without native float16).
+``backend_config.precision`` ('FP32', 'BF16', 'FP16' or 'INT8'; default 'FP32') is the inference precision
+the runtime asks OpenVINO for (``INFERENCE_PRECISION_HINT``, written into ``deploy.json``; INT8 models run
+their unquantized parts in f32). Left unset, OpenVINO's CPU plugin would choose bfloat16 on CPUs with bf16
+units. ``backend_config.compress_to_fp16`` (default False) stores the weights in float16 (the CPU plugin
+decompresses them to its inference precision).
 
-``backend_config.precision='INT8'``: NNCF post-training quantization of the operations in
-``quantization_config.scope``, calibrated on training-split crops (:mod:`..quantization.openvino`).
+``precision='INT8'``: NNCF post-training quantization of the operations in ``quantization_config.scope``,
+calibrated on training-split crops (:mod:`..quantization.openvino`).
 """
 import os.path as osp
 import warnings
@@ -15,8 +18,11 @@ from mmengine.config import Config
 
 from ..calibration import calibration_crops, normalize_crops
 from ..configs import DeployConfigError
+from ..precision import check_precision
 from ..quantization import quantization_settings
 from .base import BackendConverter, register_converter, require
+
+PRECISIONS = ('FP32', 'BF16', 'FP16', 'INT8')
 
 
 def input_shape(deploy_cfg: Config) -> List[int]:
@@ -35,7 +41,7 @@ def input_shape(deploy_cfg: Config) -> List[int]:
 
 
 def _is_int8(deploy_cfg: Config) -> bool:
-    return str(deploy_cfg.backend_config.get('precision', 'FP32')).upper() == 'INT8'
+    return check_precision(deploy_cfg, OpenVINOConverter.name, PRECISIONS) == 'INT8'
 
 
 def _quantize(model, deploy_cfg: Config, model_cfg: Config):
@@ -51,6 +57,7 @@ class OpenVINOConverter(BackendConverter):
     name = 'openvino'
 
     def check(self, deploy_cfg: Config) -> None:
+        check_precision(deploy_cfg, self.name, PRECISIONS)
         input_shape(deploy_cfg)
         if _is_int8(deploy_cfg):
             quantization_settings(deploy_cfg.backend_config.get('quantization_config'))

@@ -8,7 +8,8 @@ copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
     estimator = PoseEstimator('work_dirs/rtmpose-t_ort')     # a directory written by the conversion
     keypoints, scores = estimator(image_bgr, bboxes_xyxy)    # (N, K, 2) image pixels, (N, K)
 """
-from .engines import ENGINES, Engine, create_engine
+from .cpu import cpu_flags, cpu_summary
+from .engines import ENGINES, PRECISION_HINTS, Engine, create_engine
 from .estimator import PoseEstimator
 from .model_info import ModelInfo
 from .postprocess import decode_simcc, to_image_coords
@@ -16,7 +17,7 @@ from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, norma
 from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
 
 __all__ = [
-    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale',
-    'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords',
-    'warp_matrix'
+    'ENGINES', 'PRECISION_HINTS', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine',
+    'bbox_xyxy_to_center_scale', 'cpu_flags', 'cpu_summary', 'create_engine', 'crop', 'decode_simcc',
+    'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
 ]

@@ -36,7 +36,7 @@ class ModelInfo:
         work_dir (str): The model directory.
         net (str): Path of the network file (``.onnx``, ``.xml`` or ``.param``).
         weights (str): Path of the weight file (``.bin``) or '' when the net holds them.
-        precision (str): 'FP32', 'FP16' or 'INT8' as in deploy.json.
+        precision (str): 'FP32', 'FP16', 'BF16' or 'INT8' as in deploy.json (the deploy config's).
         input_name (str): Name of the network input.
         output_names (list[str]): Names of the two outputs (logits x/y, or keypoints/scores).
         input_size (tuple[int, int]): Network input (w, h) in pixels.
