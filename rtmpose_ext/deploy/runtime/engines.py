@@ -175,9 +175,11 @@ ENGINES: Dict[str, Type[Engine]] = {'.onnx': OnnxRuntimeEngine, '.xml': OpenVINO
 
 
 def create_engine(info: ModelInfo, **options) -> Engine:
-    """The engine for ``info.net`` by its extension (.onnx: ONNX Runtime, .xml: OpenVINO, .param: ncnn)."""
+    """The engine for ``info.net`` by its extension (.onnx: ONNX Runtime, .xml: OpenVINO, .param: ncnn,
+    .engine: TensorRT, registered by :mod:`.tensorrt_engine`)."""
     ext = osp.splitext(info.net)[1]
     if ext not in ENGINES:
         raise ValueError(f'no runtime engine for {info.net!r}; supported network files: {sorted(ENGINES)} '
-                         '(TensorRT engines and RKNN models run with their vendors\' runtimes)')
+                         '(RKNN models run with Rockchip\'s runtime on the board, or in rknn-toolkit2\'s PC '
+                         'simulator through python -m rtmpose_ext.deploy.evaluate)')
     return ENGINES[ext](info, **options)
