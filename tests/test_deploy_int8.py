@@ -44,6 +44,7 @@ def agreement_with_fp32(name, result) -> float:
     from rtmpose_ext.deploy.evaluate import backend_model_info
     cfg, mcfg = load_configs(deploy_cfg(name), MODEL_CFG)
     engine = create_engine(backend_model_info(cfg, mcfg, result.backend_files))
+    assert engine.precision == 'int8', engine.precision_detail
     reference = create_engine(backend_model_info(cfg, mcfg, converted(
         'pose-detection_simcc_onnxruntime_dynamic.py').backend_files))
     x = crops(4)

@@ -47,6 +47,10 @@ class RKNNSimulatorEngine:
             raise RuntimeError('RKNN simulator: no rknn-toolkit2 environment; run `make setup-rknn`')
         with open(job_file) as f:
             job = json.load(f)
+        self.precision = 'int8' if job['do_quantization'] else 'f16'
+        self.precision_detail = 'rknn-toolkit2 PC simulator, ' + (
+            f'int8 (w8a8), float16 from {job["float_from"]}' if job.get('float_from') else
+            'int8 (w8a8)' if job['do_quantization'] else job['config'].get('float_dtype', 'float16'))
         self.mean = np.asarray(job['compare']['mean'], np.float32)
         self.std = np.asarray(job['compare']['std'], np.float32)
         serve_job = osp.join(work_dir, 'rknn_serve_job.json')
