@@ -84,7 +84,7 @@ def test_command_writes_the_report(tiny_coco, tmp_path, capsys):
 
 
 @pytest.mark.parametrize('name, files, message', [
-    (TENSORRT_FP16, ['end2end.engine'], 'tensorrt'),
+    (TENSORRT_FP16, ['end2end.onnx'], 'tensorrt needs *.engine'),
     (ORT, ['end2end.param'], 'onnxruntime needs *.onnx'),
     (ORT, ['missing.onnx'], 'no such file'),
 ])

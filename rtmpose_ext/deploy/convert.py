@@ -7,6 +7,7 @@ stops the last step with
 :class:`~rtmpose_ext.deploy.backends.MissingToolkitError` after the ONNX model and the SDK description
 have been written.
 """
+import inspect
 import os.path as osp
 import time
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ def convert(deploy_cfg: Union[str, Config],
 
     result = ConversionResult(work_dir, onnx_file, sdk_files)
     t0 = time.perf_counter()
-    result.backend_files = converter.convert(onnx_file, work_dir, deploy_cfg, model_cfg, device)
+    # converters with steps of their own (RKNN's toolkit job) report them through ``log`` as well
+    extra = {'log': log} if 'log' in inspect.signature(converter.convert).parameters else {}
+    result.backend_files = converter.convert(onnx_file, work_dir, deploy_cfg, model_cfg, device, **extra)
     log(f'[3/3] {converter.name} model: {", ".join(result.backend_files)} ({time.perf_counter() - t0:.1f} s)')
     result.runtime_precision = runtime_precision(work_dir)
     if result.runtime_precision:

@@ -8,7 +8,8 @@ model (flip test off, as in the export) runs on the same batches and the report 
 per-keypoint differences between the two.
 
 Backend files: ``end2end.onnx`` (ONNX Runtime), ``end2end.xml`` (OpenVINO), ``end2end.param end2end.bin``
-(ncnn). Example:
+(ncnn), ``end2end.rknn`` (RKNN, run in rknn-toolkit2's PC simulator, rebuilt from the conversion's
+``rknn_job.json``), ``end2end.engine`` (TensorRT, on a CUDA device). Example:
 
     python -m rtmpose_ext.deploy.evaluate configs/deploy/pose-detection_simcc_onnxruntime_dynamic.py \\
         configs/rtmpose/rtmpose-t_8xb256-420e_coco-256x192.py work/ort/end2end.onnx \\
@@ -26,7 +27,8 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 from mmengine.config import DictAction
 
-RUNNABLE_BACKENDS = ('onnxruntime', 'openvino', 'ncnn')
+# rknn: in rknn-toolkit2's PC simulator; tensorrt: needs the tensorrt package and a CUDA device
+RUNNABLE_BACKENDS = ('onnxruntime', 'openvino', 'ncnn', 'rknn', 'tensorrt')
 
 
 @dataclass
@@ -78,11 +80,11 @@ def backend_model_info(deploy_cfg, model_cfg, files: Sequence[str]):
 def _check_files(backend: str, files: Sequence[str]) -> None:
     from .configs import DeployConfigError
     if backend not in RUNNABLE_BACKENDS:
-        needs = {'tensorrt': 'tensorrt', 'rknn': 'rknn-toolkit2 (on the device: rknn-toolkit-lite2)',
-                 'sdk': 'mmdeploy-runtime'}.get(backend, backend)
+        needs = {'sdk': 'mmdeploy-runtime'}.get(backend, backend)
         raise DeployConfigError(f'backend {backend!r}: no runtime for it here (it needs {needs}); '
                                 f'evaluable backends: {RUNNABLE_BACKENDS}')
-    expected = {'onnxruntime': ['.onnx'], 'openvino': ['.xml'], 'ncnn': ['.param', '.bin']}[backend]
+    expected = {'onnxruntime': ['.onnx'], 'openvino': ['.xml'], 'ncnn': ['.param', '.bin'],
+                'rknn': ['.rknn'], 'tensorrt': ['.engine']}[backend]
     exts = [osp.splitext(f)[1] for f in files]
     if exts[:len(expected)] != expected:
         raise DeployConfigError(f'BACKEND_FILES: {backend} needs {" ".join("*" + e for e in expected)}, '
@@ -102,13 +104,22 @@ def _pred_instances(keypoints: np.ndarray, scores: np.ndarray, sample):
                         bboxes=sample.gt_instances.bboxes, bbox_scores=sample.gt_instances.bbox_scores)
 
 
+def _evaluation_engine(info, engine_options: Optional[Dict]):
+    """The runtime's engine for the net file; an RKNN model runs in rknn-toolkit2's PC simulator, rebuilt
+    from the conversion's job (``rknn_job.json`` beside the ``.rknn`` file)."""
+    if info.net.endswith('.rknn'):
+        from .rknn.simulator import RKNNSimulatorEngine
+        return RKNNSimulatorEngine(info.work_dir)
+    from .runtime import create_engine
+    return create_engine(info, **(engine_options or {}))
+
+
 class BackendPredictor:
     """The backend network + SimCC decoding on a preprocessed batch; returns mmpose data samples."""
 
     def __init__(self, deploy_cfg, model_cfg, files: Sequence[str], engine_options: Optional[Dict] = None):
-        from .runtime import create_engine
         info = backend_model_info(deploy_cfg, model_cfg, files)
-        self.engine = create_engine(info, **(engine_options or {}))
+        self.engine = _evaluation_engine(info, engine_options)
         self.split_ratio = float(_codec(model_cfg)['simcc_split_ratio'])
         self.export_postprocess = bool(deploy_cfg.codebase_config.get('export_postprocess', False))
 

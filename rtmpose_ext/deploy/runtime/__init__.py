@@ -14,9 +14,10 @@ from .estimator import PoseEstimator
 from .model_info import ModelInfo
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
+from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
 
 __all__ = [
-    'ENGINES', 'PRECISION_HINTS', 'Engine', 'ModelInfo', 'PoseEstimator', 'bbox_xyxy_to_center_scale',
-    'cpu_flags', 'cpu_summary', 'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'normalize',
-    'preprocess', 'to_image_coords', 'warp_matrix'
+    'ENGINES', 'PRECISION_HINTS', 'Engine', 'ModelInfo', 'PoseEstimator', 'TensorRTEngine',
+    'bbox_xyxy_to_center_scale', 'cpu_flags', 'cpu_summary', 'create_engine', 'crop', 'decode_simcc',
+    'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
 ]

@@ -50,7 +50,8 @@ class Engine:
     """Base of the engines: ``__call__`` splits static-batch inputs into samples.
 
     Attributes:
-        precision (str): 'f32', 'bf16' or 'f16': what the backend runs (see the module docstring).
+        precision (str): 'f32', 'bf16' or 'f16': what the backend runs (see the module docstring); 'int8'
+            for an int8 model (its quantized layers; the rest in f32).
         precision_detail (str): How it computes, in words.
     """
     dynamic_batch = True
@@ -94,6 +95,8 @@ class OnnxRuntimeEngine(Engine):
         self.precision = 'f16' if fp16 else 'f32'
         self.precision_detail = ('float16 model; the CPU provider runs ops without float16 kernels in '
                                  'float32 between Casts' if fp16 else 'float32')
+        if info.precision == 'INT8':
+            self.precision, self.precision_detail = 'int8', 'int8 (QDQ) quantized layers, float32 elsewhere'
         if precision_hint and precision_hint != self.precision:
             raise ValueError(f'precision_hint: ONNX Runtime runs the precision of the model file '
                              f'({self.precision}), got {precision_hint!r}; convert with an fp16 deploy '
@@ -127,6 +130,9 @@ class OpenVINOEngine(Engine):
         self.compiled = openvino_core().compile_model(info.net, device, config)
         self.precision = self.compiled.get_property('INFERENCE_PRECISION_HINT').to_string()
         self.precision_detail = f'OpenVINO {device} inference precision {self.precision}, requested {hint}'
+        if info.precision == 'INT8':
+            self.precision_detail = f'int8 (NNCF) quantized layers, the rest {self.precision_detail}'
+            self.precision = 'int8'
         self.outputs = [self.compiled.output(name) for name in info.output_names]
         self.dynamic_batch = self.compiled.input(0).get_partial_shape()[0].is_dynamic
 
@@ -185,9 +191,11 @@ ENGINES: Dict[str, Type[Engine]] = {'.onnx': OnnxRuntimeEngine, '.xml': OpenVINO
 
 
 def create_engine(info: ModelInfo, **options) -> Engine:
-    """The engine for ``info.net`` by its extension (.onnx: ONNX Runtime, .xml: OpenVINO, .param: ncnn)."""
+    """The engine for ``info.net`` by its extension (.onnx: ONNX Runtime, .xml: OpenVINO, .param: ncnn,
+    .engine: TensorRT, registered by :mod:`.tensorrt_engine`)."""
     ext = osp.splitext(info.net)[1]
     if ext not in ENGINES:
         raise ValueError(f'no runtime engine for {info.net!r}; supported network files: {sorted(ENGINES)} '
-                         '(TensorRT engines and RKNN models run with their vendors\' runtimes)')
+                         '(RKNN models run with Rockchip\'s runtime on the board, or in rknn-toolkit2\'s PC '
+                         'simulator through python -m rtmpose_ext.deploy.evaluate)')
     return ENGINES[ext](info, **options)
