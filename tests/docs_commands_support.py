@@ -141,7 +141,6 @@ def link_problems(rel: str, repo: str = REPO) -> List[str]:
     return problems
 
 
-
 def split_simple(text: str) -> List[List[str]]:
     """The simple commands of a command line (split at ``&&``, ``||``, ``;``, ``|``), as words, with
     comments, ``time``, leading ``VAR=value`` assignments and optional-argument brackets removed."""
@@ -175,6 +174,8 @@ def _path_problems(words: Sequence[str], repo: str) -> List[str]:
     for word in words:
         for part in word.split('='):
             part = part.rstrip('.,:;)')
+            if '$' in part:  # a shell variable: the path is only known when the command runs
+                continue
             if part.startswith(REPO_DIRS) and not glob.glob(osp.join(repo, part)):
                 problems.append(f'{part!r} does not exist in the repository')
     return problems
@@ -201,8 +202,8 @@ def _mim_problems(words: Sequence[str], repo: str) -> List[str]:
     if len(words) < 4 or words[1] not in ('train', 'test') or words[2] != 'rtmpose_ext':
         return []
     config = words[3]
-    if config.endswith('.py') and '/' not in config and not glob.glob(osp.join(repo, 'configs', '**', config),
-                                                                       recursive=True):
+    known = glob.glob(osp.join(repo, 'configs', '**', config), recursive=True)
+    if config.endswith('.py') and '/' not in config and not known:
         return [f'mim config {config!r} is not among configs/']
     return []
 

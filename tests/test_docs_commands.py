@@ -69,6 +69,8 @@ def test_static_check_catches_missing_targets_files_and_configs():
         "mim config 'rtmpose-x_nope.py' is not among configs/"]
     assert check_command('python -m rtmpose_ext.deploy configs/deploy/typo.py CFG none x.jpg')[0] == [
         "'configs/deploy/typo.py' does not exist in the repository"]
+    # a path built from a shell variable is known only when the command runs: not checked
+    assert check_command('python -m rtmpose_ext.deploy configs/deploy/x_$cfg.py CFG none x.jpg')[0] == []
     assert check_command('torchrun --nproc_per_node 2 tools/train.py CFG --launcher pytorch') == (
         [], [('script', 'tools/train.py')])
     assert check_command('srun -p P python -u tools/train.py CFG')[1] == [('script', 'tools/train.py')]

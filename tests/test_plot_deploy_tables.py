@@ -23,10 +23,11 @@ def test_reads_the_docs_tables_and_draws_them(tmp_path):
 def test_a_missing_table_is_named_and_nothing_is_written(tmp_path):
     tool = load_tool('plot_deploy_tables')
     doc = tmp_path / 'page.md'
-    doc.write_text('| backend | max \\|Δlogit\\| | mean Δkpt (input px) |\n'
-                   '|---|---|---|\n| ort | 1e-5 | 0 |\n')
+    doc.write_text('| backend | ran | max \\|Δlogit\\| | mean Δkpt (input px) | keypoints compared |\n'
+                   '|---|---|---|---|---|\n| ort | f32 | 1e-5 | 0 | 100 % |\n')
     assert tool.read_table(doc.read_text(), tool.AGREEMENT_HEADER) == [
-        {'backend': 'ort', 'max |Δlogit|': '1e-5', 'mean Δkpt (input px)': '0'}]
+        {'backend': 'ort', 'ran': 'f32', 'max |Δlogit|': '1e-5', 'mean Δkpt (input px)': '0',
+         'keypoints compared': '100 %'}]
     with pytest.raises(ValueError, match='ours ms'):
         tool.main(['--doc', str(doc), '--out-dir', str(tmp_path / 'out')])
     assert not (tmp_path / 'out').exists()

@@ -15,7 +15,8 @@ import re
 import sys
 from typing import Dict, List
 
-AGREEMENT_HEADER = ('backend', 'max |Δlogit|', 'mean Δkpt (input px)')
+AGREEMENT_HEADER = ('backend', 'ran', 'max |Δlogit|', 'mean Δkpt (input px)', 'keypoints compared')
+PRECISION_COLOURS = {'f32': 'tab:blue', 'f16': 'tab:orange', 'bf16': 'tab:green'}
 LATENCY_HEADER = ('model', 'backend', 'batch', 'ours ms', 'mmpose ms', 'ours / mmpose')
 
 
@@ -52,14 +53,13 @@ def plot_agreement(rows: List[Dict[str, str]], path: str) -> None:
     ys = range(len(rows))
     diffs = [float(r['max |Δlogit|']) for r in rows]
     fig, ax = plt.subplots(figsize=(8.5, 0.4 * len(rows) + 1.4))
-    ax.scatter(diffs, ys, s=40, zorder=3,
-               color=['tab:orange' if 'fp16' in r['backend'] else 'tab:blue' for r in rows])
+    ax.scatter(diffs, ys, s=40, zorder=3, color=[PRECISION_COLOURS.get(r['ran'], 'tab:gray') for r in rows])
     for y, d, r in zip(ys, diffs, rows):
-        ax.annotate(f"{r['max |Δlogit|']}, keypoints {r['mean Δkpt (input px)']} px", (d, y),
+        ax.annotate(f"ran {r['ran']}: {r['max |Δlogit|']}, keypoints {r['mean Δkpt (input px)']} px", (d, y),
                     xytext=(8, -3), textcoords='offset points', fontsize=8)
     ax.set_yticks(list(ys), [r['backend'] for r in rows], fontsize=8)
     ax.set_xscale('log')
-    ax.set_xlim(1e-6, 1e0)
+    ax.set_xlim(1e-6, 3e1)  # room for the labels right of the points
     ax.grid(axis='x', alpha=0.3)
     ax.set_xlabel('largest logit difference to PyTorch fp32 (log scale)')
     ax.set_title('exported RTMPose-t vs PyTorch, 4 crops (pytest tests/test_deploy_convert.py -s)',

@@ -13,19 +13,22 @@ copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
     detector = PersonDetector('work_dirs/rtmdet-nano_ort')   # a detector directory written by the conversion
     boxes, scores = detector(image_bgr)                      # (N, 4) x1, y1, x2, y2 image pixels, (N,)
 """
+from .cpu import cpu_flags, cpu_summary
 from .detector import PersonDetector
 from .detector_info import DetectorInfo
 from .detector_postprocess import DetectionParams, box_iou, nms
 from .detector_preprocess import build_preprocess, preprocess_picture
-from .engines import ENGINES, Engine, create_engine
+from .engines import ENGINES, PRECISION_HINTS, Engine, create_engine
 from .estimator import PoseEstimator
 from .model_info import ModelInfo, NetworkInfo
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
+from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
 
 __all__ = [
-    'ENGINES', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'NetworkInfo', 'PersonDetector',
-    'PoseEstimator', 'bbox_xyxy_to_center_scale', 'box_iou', 'build_preprocess', 'create_engine', 'crop',
-    'decode_simcc', 'fix_aspect_ratio', 'nms', 'normalize', 'preprocess', 'preprocess_picture',
-    'to_image_coords', 'warp_matrix'
+    'ENGINES', 'PRECISION_HINTS', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'NetworkInfo',
+    'PersonDetector', 'PoseEstimator', 'TensorRTEngine', 'bbox_xyxy_to_center_scale', 'box_iou',
+    'build_preprocess', 'cpu_flags', 'cpu_summary', 'create_engine', 'crop', 'decode_simcc',
+    'fix_aspect_ratio', 'nms', 'normalize', 'preprocess', 'preprocess_picture', 'to_image_coords',
+    'warp_matrix'
 ]

@@ -62,7 +62,7 @@ class NetworkInfo:
         work_dir (str): The model directory.
         net (str): Path of the network file (``.onnx``, ``.xml`` or ``.param``).
         weights (str): Path of the weight file (``.bin``) or '' when the net holds them.
-        precision (str): 'FP32', 'FP16' or 'INT8' as in deploy.json.
+        precision (str): 'FP32', 'FP16', 'BF16' or 'INT8' as in deploy.json (the deploy config's).
         input_name (str): Name of the network input.
         output_names (list[str]): Names of the outputs, in the order the engines return them.
     """
@@ -85,6 +85,12 @@ class NetworkInfo:
                     weights=osp.join(work_dir, model['weights']) if model.get('weights') else '',
                     precision=str(model.get('precision', 'FP32')).upper(),
                     input_name=onnx_cfg['input_names'][0], output_names=list(onnx_cfg['output_names']))
+
+    @classmethod
+    def network_of(cls, work_dir: str) -> 'NetworkInfo':
+        """The network of a model directory of any task (what an engine needs; no task check)."""
+        return cls(**cls.fields(work_dir, _load_json(work_dir, 'deploy.json'),
+                                _load_json(work_dir, 'detail.json')))
 
 
 @dataclass
