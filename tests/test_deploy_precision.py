@@ -50,7 +50,8 @@ def _expected_precision(name: str) -> str:
     return 'FP16' if name.startswith('pose-detection_simcc_rknn') else 'FP32'
 
 
-@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(DEPLOY_DIR, 'pose-detection_*.py'))),
+@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(DEPLOY_DIR, 'pose-detection_*.py'))
+                                        + glob.glob(osp.join(DEPLOY_DIR, 'detection_*.py'))),
                          ids=osp.basename)
 def test_every_deploy_config_asks_for_the_precision_its_name_says(path):
     """A config named without -fp16/-bf16/-int8 runs float32 (RKNN's NPUs: float16), explicitly."""

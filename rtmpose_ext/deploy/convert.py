@@ -1,5 +1,8 @@
 """A conversion, step by step: check -> ONNX export -> SDK description -> backend files.
 
+The same steps for every task (pose models, detectors); what differs per task is read from the deploy
+config's ``codebase_config`` (type, task) and done by :mod:`.tasks`.
+
 :func:`convert` is what ``python -m rtmpose_ext.deploy`` runs. Each step reports through ``log``; the
 last one also loads the written model directory with the runtime (where a runtime for the backend is
 installed) and reports the precision it actually runs on this CPU. A backend whose toolkit is missing
@@ -20,7 +23,9 @@ from .configs import is_dynamic_batch, load_configs
 from .export import example_image, export_onnx
 from .precision import requested_precision
 from .runtime.cpu import cpu_summary
+from .scope import caller_scope_kept
 from .sdk_info import export_sdk_info
+from .tasks import get_task
 
 
 @dataclass
@@ -37,8 +42,8 @@ class ConversionResult:
 def runtime_precision(work_dir: str) -> str:
     """What the runtime's engine for ``work_dir`` runs ('f32', 'bf16' or 'f16' and how), or '' where the
     runtime has no engine for its network file (TensorRT, RKNN)."""
-    from .runtime import ENGINES, ModelInfo, create_engine
-    info = ModelInfo.from_work_dir(work_dir)
+    from .runtime import ENGINES, NetworkInfo, create_engine
+    info = NetworkInfo.network_of(work_dir)  # pose model or detector
     if osp.splitext(info.net)[1] not in ENGINES:
         return ''
     engine = create_engine(info)
@@ -49,8 +54,8 @@ def _describe(deploy_cfg: Config) -> str:
     backend_cfg = deploy_cfg.backend_config
     precision = requested_precision(deploy_cfg)
     batch = 'dynamic batch' if is_dynamic_batch(deploy_cfg) else 'static'
-    post = ', decoding in the graph' if deploy_cfg.codebase_config.get('export_postprocess') else ''
-    return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{post})'
+    graph = get_task(deploy_cfg).describe(deploy_cfg)
+    return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{graph})'
 
 
 def convert(deploy_cfg: Union[str, Config],
@@ -62,7 +67,8 @@ def convert(deploy_cfg: Union[str, Config],
             deploy_options: Optional[Dict] = None,
             model_options: Optional[Dict] = None,
             log: Callable[[str], None] = print) -> ConversionResult:
-    """Convert a PyTorch SimCC pose model for the backend of ``deploy_cfg``.
+    """Convert a PyTorch model (SimCC pose model or detector, by ``deploy_cfg``'s task) for the backend
+    of ``deploy_cfg``.
 
     Args:
         deploy_cfg (str | Config): Deploy config (``configs/deploy/*.py``).
@@ -76,7 +82,18 @@ def convert(deploy_cfg: Union[str, Config],
 
     Returns:
         ConversionResult: The ONNX file, the SDK files and the backend files.
+
+    The caller's mmengine default scope is current again when it returns (inside, MMDeploy's task
+    processors make the model config's scope current).
     """
+    with caller_scope_kept():
+        return _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options,
+                        model_options, log)
+
+
+def _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options, model_options,
+             log) -> ConversionResult:
+    """The steps of :func:`convert`."""
     deploy_cfg, model_cfg = load_configs(deploy_cfg, model_cfg, deploy_options, model_options)
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'CHECKPOINT: no such file: {checkpoint!r}')
