@@ -12,8 +12,9 @@ Seven steps, each announced as ``[i/7]``:
 1. data: the synthetic train (1500 pictures) and val (200) splits of
    :mod:`rtmpose_ext.datasets.synthetic` (``--difficulty``, easy by default) under ``--data-root``;
    made once, skipped while its manifest matches the arguments.
-2. pre-train: where the config names a ``pretrain_config`` (the default,
-   ``configs/demo/rtmpose-t_synthetic_pretrained.py``, names ``cspnext-t_udp_synthetic.py``), CSPNeXt-t
+2. pre-train: where the config names a ``pretrain_config`` (``--config
+   configs/demo/rtmpose-t_synthetic_pretrained.py`` names ``cspnext-t_udp_synthetic.py``; the default
+   config, from scratch, names none), CSPNeXt-t
    with a UDP heatmap head for ``pretrain_epochs`` (``--pretrain-epochs``; 0: none) on the same data,
    then its EMA weights' backbone -> ``WORK_DIR/pretrain/backbone.pth``
    (:func:`rtmpose_ext.apis.backbone_checkpoint.extract_backbone`). Cached: a later run with the same
@@ -33,7 +34,9 @@ Seven steps, each announced as ``[i/7]``:
 
 ``--quick`` runs the same flow at toy scale (16 train / 8 val pictures, 1 pre-training epoch, 2 epochs
 crossing the stage switch) in about a minute, for the tests; its numbers mean nothing.
-``--config configs/demo/rtmpose-t_synthetic.py`` is the demo from scratch (28 epochs, no step 2).
+The default config, ``configs/demo/rtmpose-t_synthetic.py``, trains from scratch (28 epochs, no step 2);
+``--config configs/demo/rtmpose-t_synthetic_pretrained.py`` pre-trains for 8 epochs and fine-tunes for
+15 at the same CPU time (docs/pretraining.md compares the two).
 """
 import argparse
 import hashlib
@@ -51,9 +54,9 @@ import numpy as np
 
 # realpath: the package may be imported through a link (site-packages/rtmpose_ext -> the repository's)
 REPO_ROOT = osp.dirname(osp.dirname(osp.realpath(__file__)))
-DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')            # from scratch
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')            # default
 DEMO_PRETRAIN_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'cspnext-t_udp_synthetic.py')
-DEMO_FINETUNE_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')  # default
+DEMO_FINETUNE_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')
 DEPLOY_CONFIG = osp.join(REPO_ROOT, 'configs', 'deploy', 'pose-detection_simcc_onnxruntime_dynamic.py')
 NUM_STEPS = 7
 METRIC_KEYS = (('AP', 'coco/AP'), ('AP50', 'coco/AP .5'), ('AP75', 'coco/AP .75'), ('AR', 'coco/AR'))
@@ -73,9 +76,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         '--difficulty normal ...; with --quick: WORK_DIR/data)')
     p.add_argument('--difficulty', default='easy', choices=('easy', 'normal', 'hard'),
                    help='synthetic scene difficulty (default: easy)')
-    p.add_argument('--config', default=DEMO_FINETUNE_CONFIG,
-                   help='model and training config (default: the demo\'s, fine-tuned from a pre-trained '
-                        'backbone; configs/demo/rtmpose-t_synthetic.py: from scratch)')
+    p.add_argument('--config', default=DEMO_CONFIG,
+                   help='model and training config (default: the demo\'s, from scratch; '
+                        'configs/demo/rtmpose-t_synthetic_pretrained.py: pre-trained backbone, then '
+                        'fine-tuning)')
     p.add_argument('--pretrain-epochs', type=int, default=None,
                    help='pre-training epochs (default: the config\'s pretrain_epochs; 0: no pre-training)')
     p.add_argument('--backbone', default=None,

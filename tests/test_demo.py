@@ -8,12 +8,15 @@ import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')
+PRETRAINED_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')
 
 
 @pytest.mark.slow  # RTMPose-t: 2 tiny epochs, 3 evaluations, ONNX export, pictures: ~30-70 s on 2 cores
 def test_quick_demo_runs_end_to_end(tmp_path, cli):
     work, out = tmp_path / 'work', tmp_path / 'out'
-    log = cli(['python', '-m', 'rtmpose_ext.demo', '--quick', '--work-dir', str(work), '--out-dir', str(out)],
+    # the two-stage config: the default (from scratch) runs the same steps without the pre-training
+    log = cli(['python', '-m', 'rtmpose_ext.demo', '--quick', '--config', PRETRAINED_CONFIG,
+               '--work-dir', str(work), '--out-dir', str(out)],
               cwd=str(tmp_path), timeout=600, env={'PYTHONPATH': REPO_ROOT})
     positions = [log.find(f'\n[{i}/7] ') for i in range(1, 8)]
     assert -1 not in positions and positions == sorted(positions), positions
@@ -53,6 +56,11 @@ def test_quick_demo_runs_end_to_end(tmp_path, cli):
     from rtmpose_ext.demo import last_checkpoint, latest_log_dir
     assert last_checkpoint(str(work)) == str(work / 'epoch_2.pth')
     assert osp.isfile(osp.join(latest_log_dir(str(work)), 'vis_data', 'scalars.json'))
+
+
+def test_the_demo_trains_from_scratch_by_default():
+    from rtmpose_ext.demo import DEMO_CONFIG as default, parse_args
+    assert parse_args([]).config == default == DEMO_CONFIG
 
 
 def test_skip_train_without_an_earlier_run_says_so(tmp_path):

@@ -1,14 +1,16 @@
-# `make demo`: RTMPose-t on the synthetic people (easy split), fine-tuned from a CSPNeXt-t backbone
-# pre-trained with UDP heatmaps on the same data (python -m rtmpose_ext.demo runs both stages). The demo
+# The demo with a pre-trained backbone (python -m rtmpose_ext.demo --config
+# configs/demo/rtmpose-t_synthetic_pretrained.py runs both stages): RTMPose-t on the synthetic people (easy
+# split), fine-tuned from a CSPNeXt-t backbone pre-trained with UDP heatmaps on the same data. The demo
 # from scratch (rtmpose-t_synthetic.py, 28 epochs of 66 iterations = 1848 RTMPose-t training steps) with
 # the same budget split in two:
 #   - pretrain_config (cspnext-t_udp_synthetic.py) for pretrain_epochs = 8 (528 steps): one of its steps
-#     costs 1.56x an RTMPose-t step (python tools/benchmark_pretrain_step.py --threads 1, side by side,
-#     on 2 loaded cores), so 8 epochs cost ~824 RTMPose-t steps;
-#   - then this config for 15 epochs (990 steps) from its backbone: 824 + 990 = 1814 <= 1848.
-# Measured (docs/pretraining.md, one thread, loaded machine): with 21 epochs here (1.2x the budget)
-# AP 0.657; at 15 of those 21 epochs (the same run, its learning rate not yet annealed) 0.603; from
-# scratch, 28 epochs, the same day and thread count: 0.558.
+#     costs 1.4-1.56x an RTMPose-t step (python tools/benchmark_pretrain_step.py; the demo's own timings),
+#     so 8 epochs cost ~740-824 RTMPose-t steps;
+#   - then this config for 15 epochs (990 steps) from its backbone: at most 1814 <= 1848.
+# Measured (docs/pretraining.md): quiet machine, two threads: AP 0.550 in 9.7 min, from scratch 0.621 in
+# 9.8 min (training 577 s vs 582 s); one thread, loaded machine: 0.603 at this step count (a point of a
+# 21-epoch run), from scratch 0.558. Not a win beyond the run-to-run spread, so make demo trains from
+# scratch.
 # The backbone comes in through backbone_checkpoint, as in the RTMPose configs
 # (init_cfg=dict(type='Pretrained', prefix='backbone.', ...)); rtmpose_ext.demo points it at the backbone
 # it pre-trained (WORK_DIR/pretrain/backbone.pth) and scales the schedule below to the data it is given.
