@@ -1,4 +1,5 @@
-"""Inference of exported SimCC pose models with numpy + OpenCV + the backend's runtime only.
+"""Inference of exported SimCC pose models, and multi-person pose tracking, with numpy + OpenCV (+ scipy for
+the tracker's assignment) + the backend's runtime only.
 
 No torch and no OpenMMLab package is imported; the backend runtime (onnxruntime, openvino or ncnn) is
 imported when a model of that kind is loaded. The package uses relative imports only, so it also works
@@ -7,14 +8,24 @@ copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
     from rtmpose_ext.deploy.runtime import PoseEstimator
     estimator = PoseEstimator('work_dirs/rtmpose-t_ort')     # a directory written by the conversion
     keypoints, scores = estimator(image_bgr, bboxes_xyxy)    # (N, K, 2) image pixels, (N, K)
+
+    tracker = PoseTracker(PersonDetector('work_dirs/rtmdet_ort'), estimator, det_interval=5)
+    people = tracker(frame_bgr, timestamp_s)                  # track_ids, boxes, keypoints, scores
 """
+from .boxes import box_iou, boxes_from_keypoints
 from .engines import ENGINES, Engine, create_engine
 from .estimator import PoseEstimator
 from .model_info import ModelInfo
+from .oks import COCO_SIGMAS, oks_matrix
+from .one_euro import OneEuroFilter
+from .pose_nms import oks_nms
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
+from .tracker import PoseTracker, TrackedPoses
 
 __all__ = [
-    'ENGINES', 'Engine', 'ModelInfo', 'PoseEstimator', 'bbox_xyxy_to_center_scale', 'create_engine', 'crop',
-    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'preprocess', 'to_image_coords', 'warp_matrix'
+    'COCO_SIGMAS', 'ENGINES', 'Engine', 'ModelInfo', 'OneEuroFilter', 'PoseEstimator', 'PoseTracker',
+    'TrackedPoses', 'bbox_xyxy_to_center_scale', 'box_iou', 'boxes_from_keypoints', 'create_engine', 'crop',
+    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'oks_matrix', 'oks_nms', 'preprocess', 'to_image_coords',
+    'warp_matrix'
 ]

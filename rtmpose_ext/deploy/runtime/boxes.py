@@ -41,9 +41,16 @@ def boxes_from_keypoints(keypoints: np.ndarray, scores: np.ndarray, kpt_thr: flo
     big = np.float32(np.inf)
     lo = np.where(confident[..., None], keypoints, big).min(1)
     hi = np.where(confident[..., None], keypoints, -big).max(1)
+    lo, hi = np.where(valid[:, None], lo, 0), np.where(valid[:, None], hi, 0)
     center, half = (lo + hi) / 2, (hi - lo) / 2 * np.float32(bbox_scale)
     boxes = np.where(valid[:, None], np.concatenate([center - half, center + half], 1), 0).astype(np.float32)
     return boxes, valid
+
+
+def keypoint_extent(keypoints: np.ndarray) -> np.ndarray:
+    """(N, 4) float32 boxes spanning all keypoints of each pose (N, K, 2), whatever their scores."""
+    keypoints = np.asarray(keypoints, np.float32)
+    return np.concatenate([keypoints.min(1), keypoints.max(1)], 1)
 
 
 def clip_boxes(boxes: np.ndarray, image_shape: Tuple[int, ...]) -> np.ndarray:

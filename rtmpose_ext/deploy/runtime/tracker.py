@@ -17,7 +17,8 @@ Per frame (:meth:`PoseTracker.__call__`):
 4. **Pose NMS**: poses with too few confident keypoints are dropped, then OKS NMS (COCO's sigmas) at
    ``pose_nms_thr`` on the mean keypoint score.
 5. **Track ids**: Hungarian assignment (``linear_sum_assignment``) of poses to tracks (seen or missing) by
-   OKS with each track's predicted pose, over the pairs whose boxes overlap by IoU >= ``track_iou_thr``.
+   OKS with each track's predicted pose, over the pairs whose boxes (of all their keypoints) overlap by
+   IoU >= ``track_iou_thr``.
    Unmatched poses from detections start new tracks; a track unmatched for more than
    ``track_max_missing`` frames is dropped.
 6. **Smoothing**: each track's keypoints go through a :class:`~.one_euro.OneEuroFilter` driven by the
@@ -32,7 +33,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from .assignment import match
-from .boxes import box_area, box_iou, boxes_from_keypoints, clip_boxes, outside_fraction
+from .boxes import box_area, box_iou, boxes_from_keypoints, clip_boxes, keypoint_extent, outside_fraction
 from .oks import COCO_SIGMAS, oks_matrix
 from .one_euro import OneEuroFilter
 from .pose_nms import oks_nms
@@ -263,12 +264,13 @@ class PoseTracker:
         if not self.tracks or not len(keypoints):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         predicted = np.stack([tr.predict(t) for tr in self.tracks])
-        track_scores = np.stack([tr.scores for tr in self.tracks])
-        pose_boxes, _ = boxes_from_keypoints(keypoints, scores, self.pose_kpt_thr, self.min_keypoints, 1.0)
-        track_boxes, track_valid = boxes_from_keypoints(predicted, track_scores, self.pose_kpt_thr, 1, 1.0)
+        # boxes of all keypoints (also the hidden ones the model guesses): as the person is occluded the set
+        # of confident keypoints changes, and so would the box of those alone
+        pose_boxes = keypoint_extent(keypoints)
+        track_boxes = keypoint_extent(predicted)
         iou = box_iou(pose_boxes, track_boxes)
         oks = oks_matrix(keypoints, predicted, box_area(pose_boxes), box_area(track_boxes), self.sigmas)
-        return match(oks, (iou >= self.track_iou_thr) & track_valid[None])
+        return match(oks, iou >= self.track_iou_thr)
 
     def _watch(self, image_shape) -> List[str]:
         """Reasons, seen in this frame's tracks, to detect early in the next one."""
