@@ -1,8 +1,8 @@
-# Two commands for a fresh clone: `make demo` and `make test`. Both set up .venv first if needed.
+# Commands for a fresh clone: `make demo`, `make demo-video` and `make test`. Each sets up .venv first if needed.
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup test demo bench bench-deploy fp16-check clean-venv
+.PHONY: setup test demo demo-video bench bench-deploy bench-pipeline fp16-check clean-venv
 
 setup:
 	@bash tools/setup_env.sh
@@ -12,6 +12,9 @@ test: setup
 
 demo: setup
 	$(PY) -m rtmpose_ext.demo
+
+demo-video: setup
+	$(PY) -m rtmpose_ext.demo_video
 
 bench: setup
 	$(PY) tools/benchmark_codecs.py

@@ -147,14 +147,23 @@ results = {}
 for work_dir in work_dirs:
     keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(image_path), np.array(boxes))
     results[work_dir] = keypoints.tolist()
+# the tracker and the drawing too (scipy's assignment; a stand-in detector giving the first box)
+import importlib
+draw = importlib.import_module('rtmpose_runtime.draw')
+detector = lambda image: (np.array(boxes[:1], np.float32), np.array([0.9], np.float32))
+tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(work_dirs[0]), pose_kpt_thr=0., pose_min_keypoints=1)
+image = cv2.imread(image_path)
+people = tracker(image, 0.)
+draw.draw_poses(image, people.track_ids, people.boxes, people.keypoints, people.scores)
 loaded = sorted(m for m in sys.modules if m.split('.')[0] in BLOCKED)
-print(json.dumps(dict(results=results, loaded=loaded)))
+print(json.dumps(dict(results=results, loaded=loaded, tracked=len(people))))
 '''
 
 
 def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
     """Loaded from its folder alone (as copied onto a device) with torch, mm* and rtmpose_ext blocked, the
-    runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process."""
+    runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process; its tracker
+    and drawing run too."""
     script = tmp_path / 'run_runtime.py'
     script.write_text(NO_TORCH_SCRIPT)
     work_dirs = [converted(ORT).work_dir, converted(NCNN).work_dir]
@@ -163,7 +172,7 @@ def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report['loaded'] == []
+    assert report['loaded'] == [] and report['tracked'] == 1
     img = cv2.imread(image())
     for work_dir in work_dirs:
         expected, _ = PoseEstimator(work_dir)(img, BOXES)

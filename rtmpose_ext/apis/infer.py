@@ -69,8 +69,8 @@ def load_models(args: argparse.Namespace):
 class ProgressBar:
     """``[#####.....] 40/100 frames, 23.5 frames/s`` on stderr, redrawn at most 4 times a second."""
 
-    def __init__(self, total: Optional[int], stream=sys.stderr, width: int = 30):
-        self.total, self.stream, self.width = total, stream, width
+    def __init__(self, total: Optional[int], stream=None, width: int = 30):
+        self.total, self.stream, self.width = total, stream or sys.stderr, width
         self.done, self.t0, self.shown = 0, time.perf_counter(), 0.
 
     @property

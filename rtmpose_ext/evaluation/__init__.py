@@ -10,5 +10,7 @@ from .frame_ap import frame_keypoint_ap
 from .id_switches import count_id_switches
 from .jitter import keypoint_jitter
 from .matching import match_frames
+from .tracking_report import tracking_report
 
-__all__ = ['ClipTruth', 'count_id_switches', 'frame_keypoint_ap', 'keypoint_jitter', 'match_frames']
+__all__ = ['ClipTruth', 'count_id_switches', 'frame_keypoint_ap', 'keypoint_jitter', 'match_frames',
+           'tracking_report']
