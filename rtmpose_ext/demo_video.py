@@ -39,17 +39,21 @@ POSE_DEPLOY_CONFIG = osp.join(REPO_ROOT, 'configs', 'deploy', 'pose-detection_si
 STILLS_ROOT = osp.join('data', 'synthetic_easy')
 CLIPS_ROOT = osp.join('data', 'synthetic_video')
 CLIPS = dict(num_clips=3, num_frames=100, fps=25.)
-GIF_FRAMES = (0, 80, 2)          # first, stop, step: 40 frames of the first clip at half the frame rate
+GIF_FRAMES = (0, 80, 2)  # first, stop, step: 40 frames of the first clip at half the frame rate
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog='python -m rtmpose_ext.demo_video', description=__doc__,
+    p = argparse.ArgumentParser(prog='python -m rtmpose_ext.demo_video',
+                                description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--work-dir', default=osp.join('work_dirs', 'demo_video'),
+    p.add_argument('--work-dir',
+                   default=osp.join('work_dirs', 'demo_video'),
                    help='detector training and converted models (default: work_dirs/demo_video)')
-    p.add_argument('--out-dir', default=osp.join('outputs', 'demo_video'),
+    p.add_argument('--out-dir',
+                   default=osp.join('outputs', 'demo_video'),
                    help='video, GIF and summary (default: outputs/demo_video)')
-    p.add_argument('--pose-work-dir', default=osp.join('work_dirs', 'demo'),
+    p.add_argument('--pose-work-dir',
+                   default=osp.join('work_dirs', 'demo'),
                    help="make demo's work dir, whose checkpoint is used (default: work_dirs/demo)")
     p.add_argument('--pose-checkpoint', default=None, help='use this pose checkpoint instead')
     p.add_argument('--det-checkpoint', default=None, help='use this detector checkpoint instead of training')
@@ -69,7 +73,11 @@ def make_data() -> List[str]:
     from .demo import make_data as make_stills
     from .datasets.synthetic.video import generate_clips
     make_stills(STILLS_ROOT, quick=False, difficulty='easy')
-    return generate_clips(CLIPS_ROOT, CLIPS['num_clips'], CLIPS['num_frames'], CLIPS['fps'], seed=0,
+    return generate_clips(CLIPS_ROOT,
+                          CLIPS['num_clips'],
+                          CLIPS['num_frames'],
+                          CLIPS['fps'],
+                          seed=0,
                           progress=sys.stdout)
 
 
@@ -106,7 +114,8 @@ def pose_checkpoint(args) -> str:
         return args.pose_checkpoint
     checkpoint = last_checkpoint(args.pose_work_dir)
     if checkpoint is None:
-        print(f'  no checkpoint in {args.pose_work_dir}: running make demo first (python -m rtmpose_ext.demo)')
+        print(
+            f'  no checkpoint in {args.pose_work_dir}: running make demo first (python -m rtmpose_ext.demo)')
         from . import demo
         demo.main(['--work-dir', args.pose_work_dir])
         checkpoint = last_checkpoint(args.pose_work_dir)
@@ -124,8 +133,13 @@ def convert_models(args, det_cfg, det_ckpt: str, pose_ckpt: str, image: str) -> 
     dirs = dict(det=osp.join(args.work_dir, 'detector_ort'), pose=osp.join(args.work_dir, 'pose_ort'))
     log = lambda line: print('  ' + line)  # noqa: E731
     convert(args.det_deploy_config, det_cfg, det_ckpt, image, dirs['det'], log=log)
-    convert(POSE_DEPLOY_CONFIG, pose_cfg, pose_ckpt, image, dirs['pose'],
-            deploy_options={'onnx_config.input_shape': [w, h]}, log=log)
+    convert(POSE_DEPLOY_CONFIG,
+            pose_cfg,
+            pose_ckpt,
+            image,
+            dirs['pose'],
+            deploy_options={'onnx_config.input_shape': [w, h]},
+            log=log)
     return dirs
 
 
@@ -144,7 +158,9 @@ def track_all(args, dirs: Dict[str, str], ann_files: List[str]) -> List[dict]:
     rows = []
     for interval in args.intervals:
         for smooth in (True, False):
-            tracker = PoseTracker(detector, estimator, det_interval=interval,
+            tracker = PoseTracker(detector,
+                                  estimator,
+                                  det_interval=interval,
                                   **({} if smooth else dict(smooth_params=None)))
             runs, seconds, frames, detections = [], 0., 0, 0
             for truth, video, fps in clips:
@@ -153,12 +169,18 @@ def track_all(args, dirs: Dict[str, str], ann_files: List[str]) -> List[dict]:
                 runs.append((truth, predictions))
                 seconds, frames = seconds + spent, frames + len(video)
                 detections += sum(p['detected'] for p in predictions)
-            row = dict(det_interval=interval, smooth=smooth, frames=frames, fps=frames / seconds,
-                       detections_per_frame=detections / frames, **tracking_report(runs))
+            row = dict(det_interval=interval,
+                       smooth=smooth,
+                       frames=frames,
+                       fps=frames / seconds,
+                       detections_per_frame=detections / frames,
+                       **tracking_report(runs))
             rows.append(row)
-            print(f'  interval {interval}, smoothing {"on " if smooth else "off"}: AP {row["AP"]:.3f}, '
-                  f'{row["fps"]:.1f} frames/s, jitter {row["jitter"]:.2f} px/frame^2, '
-                  f'id switches {row["id_switches"]}  (load average {load_average()})', flush=True)
+            print(
+                f'  interval {interval}, smoothing {"on " if smooth else "off"}: AP {row["AP"]:.3f}, '
+                f'{row["fps"]:.1f} frames/s, jitter {row["jitter"]:.2f} px/frame^2, '
+                f'id switches {row["id_switches"]}  (load average {load_average()})',
+                flush=True)
     return rows
 
 
@@ -169,8 +191,11 @@ def write_media(args, dirs: Dict[str, str], ann_file: str) -> Dict[str, str]:
     name = osp.splitext(osp.basename(ann_file))[0]
     interval = 5 if 5 in args.intervals else args.intervals[len(args.intervals) // 2]
     video = osp.join(args.out_dir, 'tracking.mp4')
-    code = infer.main([clip_paths(CLIPS_ROOT, name)['video'], '--det', dirs['det'], '--pose', dirs['pose'],
-                       '--out', video, '--det-interval', str(interval)])
+    code = infer.main([
+        clip_paths(CLIPS_ROOT, name)['video'], '--det', dirs['det'], '--pose', dirs['pose'], '--out', video,
+        '--det-interval',
+        str(interval)
+    ])
     if code != 0:
         raise RuntimeError(f'the inference command failed on {name} (exit status {code})')
     gif = osp.join(args.out_dir, 'tracking.gif')
@@ -184,7 +209,11 @@ def write_gif(video: str, gif: str, first: int, stop: int, step: int, fps: float
     from .apis.clip_runner import read_clip
     frames, _ = read_clip(video)
     images = [Image.fromarray(np.ascontiguousarray(f[..., ::-1])) for f in frames[first:stop:step]]
-    images[0].save(gif, save_all=True, append_images=images[1:], loop=0, duration=int(1000 * step / fps),
+    images[0].save(gif,
+                   save_all=True,
+                   append_images=images[1:],
+                   loop=0,
+                   duration=int(1000 * step / fps),
                    optimize=True)
 
 
@@ -203,9 +232,10 @@ def summary_table(rows: List[dict]) -> str:
 def write_summary(out_dir: str, rows: List[dict], extra: dict) -> str:
     table = summary_table(rows)
     gt_acc = rows[0]['gt_acceleration'] if rows else float('nan')
-    notes = (f'\nper-frame keypoint AP on the detector\'s boxes over {rows[0]["frames"]} frames; jitter = mean '
-             f'|a_pred - a_gt| of keypoint accelerations (the ground truth\'s own: {gt_acc:.2f} px/frame²); '
-             f'{extra["cpu"]}, load average at the end {load_average()}')
+    notes = (
+        f'\nper-frame keypoint AP on the detector\'s boxes over {rows[0]["frames"]} frames; jitter = mean '
+        f'|a_pred - a_gt| of keypoint accelerations (the ground truth\'s own: {gt_acc:.2f} px/frame²); '
+        f'{extra["cpu"]}, load average at the end {load_average()}')
     print(table + notes, flush=True)
     with open(osp.join(out_dir, 'summary.md'), 'w') as f:
         f.write(table + '\n' + notes + '\n')
@@ -236,8 +266,12 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     progress.step(6, 'outputs', f'annotated video, GIF and summary -> {args.out_dir}')
     media = write_media(args, dirs, ann_files[0])
     progress.done()
-    extra = dict(seconds=dict(progress.seconds, total=progress.total()), media=media, models=dirs,
-                 det_checkpoint=det_ckpt, pose_checkpoint=pose_ckpt, cpu=f'{os.cpu_count()} cores')
+    extra = dict(seconds=dict(progress.seconds, total=progress.total()),
+                 media=media,
+                 models=dirs,
+                 det_checkpoint=det_ckpt,
+                 pose_checkpoint=pose_ckpt,
+                 cpu=f'{os.cpu_count()} cores')
     write_summary(args.out_dir, rows, extra)
     print(f'total {progress.total() / 60:.1f} min')
     return dict(extra, rows=rows)

@@ -151,7 +151,8 @@ for work_dir in work_dirs:
 import importlib
 draw = importlib.import_module('rtmpose_runtime.draw')
 detector = lambda image: (np.array(boxes[:1], np.float32), np.array([0.9], np.float32))
-tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(work_dirs[0]), pose_kpt_thr=0., pose_min_keypoints=1)
+tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(work_dirs[0]), pose_kpt_thr=0.,
+                              pose_min_keypoints=1)
 image = cv2.imread(image_path)
 people = tracker(image, 0.)
 draw.draw_poses(image, people.track_ids, people.boxes, people.keypoints, people.scores)

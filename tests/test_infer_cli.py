@@ -24,6 +24,7 @@ from test_deploy_support import ORT, converted
 
 
 class MiddleBox:
+
     def __call__(self, image):
         h, w = image.shape[:2]
         return np.array([[0.2 * w, 0.1 * h, 0.8 * w, 0.95 * h]], np.float32), np.array([0.9], np.float32)
@@ -67,8 +68,10 @@ def test_image_in_annotated_image_and_json_out(cli, clip, tmp_path, capsys):
 
 @pytest.mark.parametrize('kind', ['folder', 'video'])
 def test_folder_and_mp4_in_video_and_json_out(cli, clip, tmp_path, kind):
-    source = osp.join(clip, 'images', 'clip_000') if kind == 'folder' else osp.join(clip, 'videos', 'clip_000.mp4')
-    assert cli(source, '--out', tmp_path / 'out.mp4', '--json', tmp_path / 'out.json', '--det-interval', 2) == 0
+    source = osp.join(clip, 'images', 'clip_000') if kind == 'folder' else osp.join(
+        clip, 'videos', 'clip_000.mp4')
+    assert cli(source, '--out', tmp_path / 'out.mp4', '--json', tmp_path / 'out.json', '--det-interval',
+               2) == 0
     cap = cv2.VideoCapture(str(tmp_path / 'out.mp4'))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 6
     doc = json.loads((tmp_path / 'out.json').read_text())
@@ -113,7 +116,9 @@ def test_a_model_directory_of_another_task_is_refused(tmp_path):
 
 def test_help_is_fast_and_imports_no_torch():
     proc = subprocess.run([sys.executable, '-X', 'importtime', '-m', 'rtmpose_ext.apis.infer', '--help'],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True,
+                          text=True,
+                          timeout=60)
     assert proc.returncode == 0 and '--det-interval' in proc.stdout
     imported = {line.split('|')[-1].strip().split('.')[0] for line in proc.stderr.splitlines() if '|' in line}
     assert 'cv2' in imported and not imported & {'torch', 'mmengine', 'mmpose', 'mmdet', 'mmdeploy', 'mmcv'}

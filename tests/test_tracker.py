@@ -30,7 +30,12 @@ def mmdeploy_keypoints_to_bbox(kpts, scores, img_h, img_w, scale, kpt_thr, min_k
         return None
     xc, yc, w, h = (x1 + x2) / 2, (y1 + y2) / 2, (x2 - x1) * scale, (y2 - y1) * scale
     clip = lambda v, hi: max(0., min(hi, v))  # noqa: E731
-    return [clip(xc - w / 2, img_w), clip(yc - h / 2, img_h), clip(xc + w / 2, img_w), clip(yc + h / 2, img_h)]
+    return [
+        clip(xc - w / 2, img_w),
+        clip(yc - h / 2, img_h),
+        clip(xc + w / 2, img_w),
+        clip(yc + h / 2, img_h)
+    ]
 
 
 def test_boxes_from_keypoints_match_mmdeploys_rule():
@@ -54,10 +59,13 @@ def test_boxes_from_keypoints_match_mmdeploys_rule():
 def test_detections_merge_with_tracked_boxes():
     tracker = PoseTracker(None, None, det_nms_thr=0.7)
     tracked = Candidates(np.array([[0, 0, 100, 200], [200, 0, 300, 200]], np.float32), np.array([4, 7]))
-    detections = np.array([[3, 2, 101, 205],       # person 4, seen again: replaces its box, keeps id 4
-                           [150, 10, 220, 190],    # a newcomer
-                           [8, 4, 104, 196]],      # a second, looser detection of person 4: dropped
-                          np.float32)
+    detections = np.array(
+        [
+            [3, 2, 101, 205],  # person 4, seen again: replaces its box, keeps id 4
+            [150, 10, 220, 190],  # a newcomer
+            [8, 4, 104, 196]
+        ],  # a second, looser detection of person 4: dropped
+        np.float32)
     merged = tracker._merge_detections(tracked, detections, np.array([0.9, 0.8, 0.7], np.float32))
     assert merged.track_ids.tolist() == [4, 7, -1]
     np.testing.assert_array_equal(merged.boxes, [[3, 2, 101, 205], [200, 0, 300, 200], [150, 10, 220, 190]])
@@ -84,15 +92,19 @@ def test_oks_nms_matches_mmpose(thr):
     np.testing.assert_array_equal(keep, ref)
     flat = with_vis.reshape(len(kpts), -1)
     np.testing.assert_allclose(oks_matrix(kpts[:1], kpts, areas[:1], areas)[0],
-                               oks_iou(flat[0], flat, areas[0], areas), rtol=1e-6, atol=1e-7)  # theirs: float32
+                               oks_iou(flat[0], flat, areas[0], areas),
+                               rtol=1e-6,
+                               atol=1e-7)  # theirs: float32
 
 
 # ------------------------------------------------------------------------------------------ One-Euro
 def one_euro_reference(samples, times, min_cutoff, beta, d_cutoff):
     """Casiez et al. (2012)'s One-Euro filter of 1-D samples, as in the paper's pseudo-code."""
+
     def alpha(te, cutoff):
         tau = 1.0 / (2 * math.pi * cutoff)
         return 1.0 / (1.0 + tau / te)
+
     x_prev, dx_prev, t_prev, out = samples[0], 0.0, times[0], [samples[0]]
     for x, t in zip(samples[1:], times[1:]):
         te = t - t_prev
@@ -107,13 +119,15 @@ def one_euro_reference(samples, times, min_cutoff, beta, d_cutoff):
 
 def test_one_euro_matches_the_reference_formula():
     rng = np.random.default_rng(0)
-    times = np.cumsum(rng.uniform(0.01, 0.08, 200))           # irregular frame times
+    times = np.cumsum(rng.uniform(0.01, 0.08, 200))  # irregular frame times
     signal = 100 * np.sin(times * 3)[:, None] + rng.normal(0, 2, (200, 5))
     f = OneEuroFilter(min_cutoff=1.5, beta=0.05, d_cutoff=2.0)
-    ours = np.stack([f(x[:, None], t)[:, 0] for x, t in zip(signal, times)])   # 5 points of 1 dimension
+    ours = np.stack([f(x[:, None], t)[:, 0] for x, t in zip(signal, times)])  # 5 points of 1 dimension
     for k in range(5):
-        np.testing.assert_allclose(ours[:, k], one_euro_reference(signal[:, k], times, 1.5, 0.05, 2.0),
-                                   rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(ours[:, k],
+                                   one_euro_reference(signal[:, k], times, 1.5, 0.05, 2.0),
+                                   rtol=1e-12,
+                                   atol=1e-9)
 
 
 def test_one_euro_depends_on_time_not_frames():
@@ -129,12 +143,12 @@ def test_one_euro_depends_on_time_not_frames():
         f = OneEuroFilter(min_cutoff=1.0, beta=0.01, d_cutoff=1.0)
         runs[name] = dict(zip(np.round(times, 6), (f(x, t) for x, t in zip(motion(times), times))))
         counted = OneEuroFilter(min_cutoff=0.04, beta=0.01, d_cutoff=0.04)
-        runs['frames_' + name] = dict(zip(np.round(times, 6),
-                                          (counted(x, i) for i, x in enumerate(motion(times)))))
+        runs['frames_' + name] = dict(
+            zip(np.round(times, 6), (counted(x, i) for i, x in enumerate(motion(times)))))
     common = [t for t in np.round(t25[25:], 6) if t in runs['dropped']]
     gap = lambda a, b: max(float(np.abs(runs[a][t] - runs[b][t]).max()) for t in common)  # noqa: E731
     lag = max(float(np.abs(runs['50'][t] - motion(np.array([t]))[0]).max()) for t in common)
-    assert lag > 3.0                                          # it does smooth
+    assert lag > 3.0  # it does smooth
     assert gap('25', '50') < 1.5 and gap('50', 'dropped') < 1.5
     assert gap('frames_25', 'frames_50') > 1.5 * gap('25', '50')
     assert gap('frames_50', 'frames_dropped') > 2.5 * gap('50', 'dropped')
@@ -174,7 +188,8 @@ def match_to_truth(results, truths):
         for p in people:
             seen = p['keypoints'][:, 2] > 0
             if len(result) and seen.any():
-                d = np.linalg.norm(result.keypoints[:, seen] - p['keypoints'][None, seen, :2], axis=-1).mean(1)
+                d = np.linalg.norm(result.keypoints[:, seen] - p['keypoints'][None, seen, :2],
+                                   axis=-1).mean(1)
                 if d.min() < 10:
                     m[p['track_id']] = int(d.argmin())
         matches.append(m)
@@ -196,9 +211,9 @@ def test_ids_survive_people_crossing(crossing_clip):
     matches = match_to_truth(results, truths)
     walkers = [i for i, m in enumerate(crossing_clip.motions) if m.kind == 'walk']
     xs = [[crossing_clip.motions[w].position(f / 25.)[0] for f in range(75)] for w in walkers]
-    assert np.sign(xs[0][0] - xs[1][0]) != np.sign(xs[0][-1] - xs[1][-1])       # they do cross
+    assert np.sign(xs[0][0] - xs[1][0]) != np.sign(xs[0][-1] - xs[1][-1])  # they do cross
     for w in walkers:
-        assert sum(w in m for m in matches) > 50                                # followed most of the time
+        assert sum(w in m for m in matches) > 50  # followed most of the time
     assert count_id_switches(matches, preds) == 0
     assert len(detector.calls) < 75
 
@@ -212,7 +227,9 @@ def test_smoothing_lowers_jitter(crossing_clip):
     accel = {}
     for name, params in (('raw', None), ('smooth', (0.02, 2.0, 1.0))):
         state = ClipState(frame=0, people=[])
-        tracker = PoseTracker(TruthDetector(state), TruthPoseEstimator(state, noise_px=3.), smooth_params=params)
+        tracker = PoseTracker(TruthDetector(state),
+                              TruthPoseEstimator(state, noise_px=3.),
+                              smooth_params=params)
         history = {}
         for f in range(40):
             image, state.people = render_frame(crossing_clip, f)
@@ -220,8 +237,8 @@ def test_smoothing_lowers_jitter(crossing_clip):
             r = tracker(image, f / 25.)
             for i, k in zip(r.track_ids, r.keypoints):
                 history.setdefault(int(i), []).append(k)
-        accel[name] = np.mean([np.abs(np.diff(np.stack(h), 2, axis=0)).mean() for h in history.values()
-                               if len(h) > 2])
+        accel[name] = np.mean(
+            [np.abs(np.diff(np.stack(h), 2, axis=0)).mean() for h in history.values() if len(h) > 2])
     assert accel['smooth'] < 0.6 * accel['raw']
 
 
@@ -263,7 +280,7 @@ def test_early_redetection_finds_a_lost_person(crossing_clip):
     assert 13 in calls and reasons[13] == ['lost']
     assert ids[11] == ids[13] and len(ids[12]) == len(ids[11]) - 1
     assert seen[False][0] == [0, 10]
-    assert len(seen[False][1][13]) == len(ids[11]) - 1             # without it, still lost on frame 13
+    assert len(seen[False][1][13]) == len(ids[11]) - 1  # without it, still lost on frame 13
 
 
 def test_early_redetection_at_the_border_and_for_newcomers():
@@ -277,10 +294,11 @@ def test_early_redetection_at_the_border_and_for_newcomers():
     assert early and all(results[f].detected for f in early)
 
 
-@pytest.mark.parametrize('params, message', [
-    (dict(det_interval=0), 'det_interval'), (dict(det_thr=1.5), 'det_thr'),
-    (dict(smooth_params=(0.1, 0., 1.)), 'min_cutoff'), (dict(smooth_params=(1, 2)), 'smooth_params'),
-    (dict(keypoint_sigmas=[0.1, -1]), 'keypoint_sigmas')])
+@pytest.mark.parametrize('params, message', [(dict(det_interval=0), 'det_interval'),
+                                             (dict(det_thr=1.5), 'det_thr'),
+                                             (dict(smooth_params=(0.1, 0., 1.)), 'min_cutoff'),
+                                             (dict(smooth_params=(1, 2)), 'smooth_params'),
+                                             (dict(keypoint_sigmas=[0.1, -1]), 'keypoint_sigmas')])
 def test_bad_parameters_are_refused(params, message):
     with pytest.raises(ValueError, match=message):
         PoseTracker(None, None, **params)

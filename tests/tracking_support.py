@@ -25,6 +25,7 @@ def xyxy(bbox):
 
 
 class TruthDetector:
+
     def __init__(self, state: ClipState, shift_px: float = 2., seed: int = 0):
         self.state, self.shift_px, self.rng, self.calls = state, shift_px, np.random.default_rng(seed), []
 
@@ -37,6 +38,7 @@ class TruthDetector:
 
 
 class TruthPoseEstimator:
+
     def __init__(self, state: ClipState, noise_px: float = 1., seed: int = 0):
         self.state, self.noise_px, self.rng, self.batches = state, noise_px, np.random.default_rng(seed), []
 
@@ -55,7 +57,7 @@ class TruthPoseEstimator:
             if box_iou(boxes[i:i + 1], gt_boxes[j:j + 1])[0, 0] < 0.1:
                 continue
             kpts = people[j]['keypoints'].copy()
-            kpts[kpts[:, 2] == 0, :2] = kpts[kpts[:, 2] > 0, :2].mean(0)    # a model guesses those somewhere
+            kpts[kpts[:, 2] == 0, :2] = kpts[kpts[:, 2] > 0, :2].mean(0)  # a model guesses those somewhere
             keypoints[i] = kpts[:, :2] + self.rng.normal(0, self.noise_px, (17, 2))
             scores[i] = np.select([kpts[:, 2] == 2, kpts[:, 2] == 1], [0.9, 0.3], 0.05)
         return keypoints, scores

@@ -41,14 +41,16 @@ from rtmpose_ext.evaluation import ClipTruth, tracking_report
 
 from bench_common import check_positive
 
-DET_THR = 0.5       # PoseTracker's default, given to every method
+DET_THR = 0.5  # PoseTracker's default, given to every method
 
 
 def ours(args):
     from rtmpose_ext.deploy.runtime import PersonDetector, PoseEstimator
     options = {} if args.threads is None else dict(num_threads=args.threads)
-    tracker = PoseTracker(PersonDetector(args.det, **options), PoseEstimator(args.pose, **options),
-                          det_interval=args.det_interval, det_thr=DET_THR)
+    tracker = PoseTracker(PersonDetector(args.det, **options),
+                          PoseEstimator(args.pose, **options),
+                          det_interval=args.det_interval,
+                          det_thr=DET_THR)
     step = tracker_step(tracker)
     return tracker.reset, step
 
@@ -71,9 +73,14 @@ def rtmlib_tracker(args):
     from rtmlib import Custom
     from rtmlib import PoseTracker as RtmlibTracker
     pose_w, pose_h = _input_size(args.pose, 'TopDownAffine')['image_size']
-    det_size = _input_size(args.det, 'Resize')['size']          # (w, h) of mmdet's test resize
-    custom = partial(Custom, det_class='RTMDet', det=_onnx(args.det), det_input_size=(det_size[1], det_size[0]),
-                     pose_class='RTMPose', pose=_onnx(args.pose), pose_input_size=(pose_w, pose_h))
+    det_size = _input_size(args.det, 'Resize')['size']  # (w, h) of mmdet's test resize
+    custom = partial(Custom,
+                     det_class='RTMDet',
+                     det=_onnx(args.det),
+                     det_input_size=(det_size[1], det_size[0]),
+                     pose_class='RTMPose',
+                     pose=_onnx(args.pose),
+                     pose_input_size=(pose_w, pose_h))
     with contextlib.redirect_stdout(io.StringIO()):
         tracker = RtmlibTracker(custom, det_frequency=args.det_interval, backend='onnxruntime', device='cpu')
     tracker.det_model.score_thr = DET_THR
@@ -81,8 +88,10 @@ def rtmlib_tracker(args):
     def step(frame, t):
         keypoints, scores = tracker(frame)
         keypoints = np.asarray(keypoints, np.float32).reshape(-1, 17, 2)
-        return dict(track_ids=np.asarray(tracker.track_ids_last_frame[:len(keypoints)]), keypoints=keypoints,
+        return dict(track_ids=np.asarray(tracker.track_ids_last_frame[:len(keypoints)]),
+                    keypoints=keypoints,
                     scores=np.asarray(scores, np.float32).reshape(-1, 17))
+
     return tracker.reset, step
 
 
@@ -92,7 +101,9 @@ def pytorch_path(args):
     from mmpose.utils import register_all_modules
     register_all_modules(init_default_scope=False)
     detector = init_detector(args.det_config, args.det_checkpoint, device='cpu')
-    pose = init_model(args.pose_config, args.pose_checkpoint, device='cpu',
+    pose = init_model(args.pose_config,
+                      args.pose_checkpoint,
+                      device='cpu',
                       cfg_options={'model.test_cfg.flip_test': False})
     state = dict(frame=0, boxes=np.zeros((0, 4), np.float32))
 
@@ -102,7 +113,9 @@ def pytorch_path(args):
             state['boxes'] = inst.bboxes[inst.scores >= DET_THR].numpy()
         state['frame'] += 1
         if not len(state['boxes']):
-            return dict(track_ids=np.zeros(0, np.int64), keypoints=np.zeros((0, 17, 2)), scores=np.zeros((0, 17)))
+            return dict(track_ids=np.zeros(0, np.int64),
+                        keypoints=np.zeros((0, 17, 2)),
+                        scores=np.zeros((0, 17)))
         samples = inference_topdown(pose, frame, state['boxes'], bbox_format='xyxy')
         keypoints = np.stack([s.pred_instances.keypoints[0] for s in samples]).astype(np.float32)
         scores = np.stack([s.pred_instances.keypoint_scores[0] for s in samples]).astype(np.float32)
@@ -112,6 +125,7 @@ def pytorch_path(args):
 
     def reset():
         state.update(frame=0, boxes=np.zeros((0, 4), np.float32))
+
     return reset, step
 
 
@@ -156,15 +170,16 @@ def main(argv=None):
     p.add_argument('--out', default=None, help='also write the results as JSON')
     args = p.parse_args(argv)
     check_positive(p, args, ['det_interval', 'rounds'])
-    if 'pytorch' in args.methods and not all((args.det_config, args.det_checkpoint, args.pose_config,
-                                              args.pose_checkpoint)):
-        p.error('the pytorch method needs --det-config, --det-checkpoint, --pose-config and --pose-checkpoint')
+    if 'pytorch' in args.methods and not all(
+        (args.det_config, args.det_checkpoint, args.pose_config, args.pose_checkpoint)):
+        p.error(
+            'the pytorch method needs --det-config, --det-checkpoint, --pose-config and --pose-checkpoint')
     clips = load_clips(args.clips)
     frames = sum(len(f) for _, f, _ in clips)
     methods = {name: METHODS[name](args) for name in args.methods}
     times = {name: [] for name in methods}
     results = {}
-    for r in range(args.rounds + 1):                    # round 0: warm-up, and the accuracy run
+    for r in range(args.rounds + 1):  # round 0: warm-up, and the accuracy run
         for name, (reset, step) in methods.items():
             seconds, runs = run_method(reset, step, clips)
             if r == 0:
@@ -172,8 +187,9 @@ def main(argv=None):
             else:
                 times[name].append(seconds)
     load = ' '.join(f'{v:.2f}' for v in os.getloadavg())
-    print(f'{len(clips)} clips, {frames} frames, detection interval {args.det_interval}, {args.rounds} rounds; '
-          f'{os.cpu_count()} cores, load average {load}')
+    print(
+        f'{len(clips)} clips, {frames} frames, detection interval {args.det_interval}, {args.rounds} rounds; '
+        f'{os.cpu_count()} cores, load average {load}')
     print('| method | frames/s | ours / it (speed) | AP | AP50 | jitter (px/frame²) | id switches |')
     print('|---|---:|---:|---:|---:|---:|---:|')
     fps = {name: frames / statistics.median(t) for name, t in times.items()}
@@ -185,8 +201,13 @@ def main(argv=None):
     print(f'(ground truth\'s own acceleration: {results[name]["gt_acceleration"]:.2f} px/frame²)')
     if args.out:
         with open(args.out, 'w') as f:
-            json.dump(dict(fps=fps, results=results, frames=frames, det_interval=args.det_interval,
-                           load_average=load), f, indent=2)
+            json.dump(dict(fps=fps,
+                           results=results,
+                           frames=frames,
+                           det_interval=args.det_interval,
+                           load_average=load),
+                      f,
+                      indent=2)
     return fps, results
 
 

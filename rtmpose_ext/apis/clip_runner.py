@@ -37,8 +37,13 @@ def run_clip(step: Step, frames: List[np.ndarray], fps: float) -> Tuple[List[dic
 
 def tracker_step(tracker) -> Step:
     """A :class:`~rtmpose_ext.deploy.runtime.PoseTracker` as a step giving plain dicts."""
+
     def step(frame, t):
         r = tracker(frame, t)
-        return dict(track_ids=r.track_ids, boxes=r.boxes, keypoints=r.keypoints, scores=r.scores,
+        return dict(track_ids=r.track_ids,
+                    boxes=r.boxes,
+                    keypoints=r.keypoints,
+                    scores=r.scores,
                     detected=r.detected)
+
     return step

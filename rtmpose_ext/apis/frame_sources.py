@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
-FOLDER_FPS = 30.        # the frame rate assumed for a folder of images (their timestamps)
+FOLDER_FPS = 30.  # the frame rate assumed for a folder of images (their timestamps)
 
 
 class InputError(ValueError):
@@ -39,24 +39,28 @@ class FrameSource:
 def _read_image(path: str) -> np.ndarray:
     image = cv2.imread(path, cv2.IMREAD_COLOR)
     if image is None:
-        raise InputError(f'{path!r} cannot be read as an image (expected one of {", ".join(IMAGE_EXTENSIONS)})')
+        raise InputError(
+            f'{path!r} cannot be read as an image (expected one of {", ".join(IMAGE_EXTENSIONS)})')
     return image
 
 
 def _image(path: str) -> FrameSource:
     image = _read_image(path)
-    return FrameSource('image', path, FOLDER_FPS, (image.shape[1], image.shape[0]), 1, lambda: iter([(image, 0.)]))
+    return FrameSource('image', path, FOLDER_FPS, (image.shape[1], image.shape[0]), 1,
+                       lambda: iter([(image, 0.)]))
 
 
 def _folder(path: str) -> FrameSource:
     files = sorted(f for f in os.listdir(path) if f.lower().endswith(IMAGE_EXTENSIONS))
     if not files:
-        raise InputError(f'folder {path!r} holds no images (expected files ending in {", ".join(IMAGE_EXTENSIONS)})')
+        raise InputError(
+            f'folder {path!r} holds no images (expected files ending in {", ".join(IMAGE_EXTENSIONS)})')
     first = _read_image(osp.join(path, files[0]))
 
     def frames():
         for i, name in enumerate(files):
             yield _read_image(osp.join(path, name)), i / FOLDER_FPS
+
     return FrameSource('folder', path, FOLDER_FPS, (first.shape[1], first.shape[0]), len(files), frames)
 
 
@@ -75,8 +79,9 @@ def _capture(cap: cv2.VideoCapture, kind: str, name: str) -> FrameSource:
             yield image, (time.monotonic() - t0 if kind == 'camera' else i / fps)
             ok, image = cap.read()
             image, i = (image if ok else None), i + 1
-    return FrameSource(kind, name, fps, (first.shape[1], first.shape[0]), count if count > 0 else None, frames,
-                       cap.release)
+
+    return FrameSource(kind, name, fps, (first.shape[1], first.shape[0]), count if count > 0 else None,
+                       frames, cap.release)
 
 
 def _video(path: str) -> FrameSource:
@@ -89,19 +94,24 @@ def _video(path: str) -> FrameSource:
 def _camera(index: str) -> FrameSource:
     logging = cv2.utils.logging
     level = logging.getLogLevel()
-    logging.setLogLevel(logging.LOG_LEVEL_SILENT)      # OpenCV's own probing messages; ours follows
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)  # OpenCV's own probing messages; ours follows
     try:
         cap = cv2.VideoCapture(int(index))
     finally:
         logging.setLogLevel(level)
     if not cap.isOpened():
-        raise InputError(f'camera {index} cannot be opened (no such device, or it is in use); expected the index '
-                         'of a connected camera (0 is the first)')
+        raise InputError(
+            f'camera {index} cannot be opened (no such device, or it is in use); expected the index '
+            'of a connected camera (0 is the first)')
     return _capture(cap, 'camera', index)
 
 
-OPENERS: Dict[str, Callable[[str], FrameSource]] = {'camera': _camera, 'folder': _folder, 'image': _image,
-                                                    'video': _video}
+OPENERS: Dict[str, Callable[[str], FrameSource]] = {
+    'camera': _camera,
+    'folder': _folder,
+    'image': _image,
+    'video': _video
+}
 
 
 def input_kind(spec: str) -> str:

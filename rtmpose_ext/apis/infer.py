@@ -24,7 +24,8 @@ PROG = 'python -m rtmpose_ext.apis.infer'
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog=PROG, description=__doc__.split('\n\n')[0],
+    p = argparse.ArgumentParser(prog=PROG,
+                                description=__doc__.split('\n\n')[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog=__doc__.split('\n\n', 2)[2])
     p.add_argument('input', metavar='INPUT', help='image, folder of images, video file or camera index')
@@ -32,11 +33,20 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument('--pose', required=True, metavar='POSE_DIR', help='exported pose model directory')
     p.add_argument('--out', help='annotated video (.mp4, .avi) or, for one image, an image file')
     p.add_argument('--json', help='per-frame results (.json)')
-    p.add_argument('--det-interval', type=int, default=1, metavar='K',
+    p.add_argument('--det-interval',
+                   type=int,
+                   default=1,
+                   metavar='K',
                    help='run the detector every K frames (default 1; 5-10 for speed, see the docs)')
     p.add_argument('--no-smooth', action='store_true', help='do not smooth keypoints (One-Euro filter)')
-    p.add_argument('--show', action='store_true', help='show the annotated frames in a window (q or Esc quits)')
-    p.add_argument('--threads', type=int, default=None, metavar='N', help='CPU threads per model (default: all)')
+    p.add_argument('--show',
+                   action='store_true',
+                   help='show the annotated frames in a window (q or Esc quits)')
+    p.add_argument('--threads',
+                   type=int,
+                   default=None,
+                   metavar='N',
+                   help='CPU threads per model (default: all)')
     p.add_argument('--max-frames', type=int, default=None, metavar='N', help='stop after N frames')
     p.add_argument('--kpt-thr', type=float, default=0.3, help='least keypoint score drawn (default 0.3)')
     args = p.parse_args(argv)
@@ -52,7 +62,7 @@ def load_models(args: argparse.Namespace):
     from ..deploy.runtime import PoseEstimator
     try:
         from ..deploy.runtime import PersonDetector
-    except ImportError as e:          # pragma: no cover - only without the detector runtime
+    except ImportError as e:  # pragma: no cover - only without the detector runtime
         raise RuntimeError(f'the person detector runtime is not available: {e}') from e
     options = {} if args.threads is None else dict(num_threads=args.threads)
     try:
@@ -101,9 +111,13 @@ class ProgressBar:
 
 def frame_record(index: int, timestamp: float, result) -> dict:
     """One frame of the JSON output."""
-    return dict(frame_id=index, timestamp=round(float(timestamp), 6), detected=bool(result.detected),
-                track_ids=result.track_ids.tolist(), boxes=result.boxes.round(2).tolist(),
-                keypoints=result.keypoints.round(2).tolist(), scores=result.scores.round(4).tolist())
+    return dict(frame_id=index,
+                timestamp=round(float(timestamp), 6),
+                detected=bool(result.detected),
+                track_ids=result.track_ids.tolist(),
+                boxes=result.boxes.round(2).tolist(),
+                keypoints=result.keypoints.round(2).tolist(),
+                scores=result.scores.round(4).tolist())
 
 
 def run(args: argparse.Namespace, source, tracker, outputs: List) -> ProgressBar:
@@ -111,8 +125,8 @@ def run(args: argparse.Namespace, source, tracker, outputs: List) -> ProgressBar
     from ..deploy.runtime.draw import draw_poses
     import cv2
     video, record = outputs
-    progress = ProgressBar(source.total if args.max_frames is None else min(source.total or args.max_frames,
-                                                                             args.max_frames))
+    progress = ProgressBar(source.total if args.max_frames is
+                           None else min(source.total or args.max_frames, args.max_frames))
     for index, (image, timestamp) in enumerate(source.frames()):
         if args.max_frames is not None and index >= args.max_frames:
             break
@@ -151,9 +165,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.out:
             outputs[0] = VideoOutput(args.out, source.fps, source.size, source.kind == 'image')
         if args.json:
-            outputs[1] = JsonOutput(args.json, dict(input=args.input, kind=source.kind, fps=source.fps,
-                                                    width=source.size[0], height=source.size[1],
-                                                    det_interval=args.det_interval, smooth=not args.no_smooth))
+            outputs[1] = JsonOutput(
+                args.json,
+                dict(input=args.input,
+                     kind=source.kind,
+                     fps=source.fps,
+                     width=source.size[0],
+                     height=source.size[1],
+                     det_interval=args.det_interval,
+                     smooth=not args.no_smooth))
         progress = run(args, source, tracker, outputs)
         for output in outputs:
             if output is not None:

@@ -18,7 +18,9 @@ def _temporary(path: str) -> str:
     folder = osp.dirname(osp.abspath(path))
     if not osp.isdir(folder):
         raise InputError(f'output {path!r}: folder {folder!r} does not exist')
-    fd, tmp = tempfile.mkstemp(prefix='.' + osp.basename(path) + '.', suffix=osp.splitext(path)[1], dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix='.' + osp.basename(path) + '.',
+                               suffix=osp.splitext(path)[1],
+                               dir=folder)
     os.close(fd)
     return tmp
 
@@ -50,12 +52,14 @@ class VideoOutput(AtomicFile):
         if ext in IMAGE_EXTENSIONS and not single_image:
             raise InputError(f'--out {path!r}: an image output needs a single-image input; use .mp4 or .avi')
         if ext not in IMAGE_EXTENSIONS and ext not in VIDEO_FOURCCS:
-            raise InputError(f'--out {path!r}: expected a video ({", ".join(VIDEO_FOURCCS)}) or, for one image, '
-                             f'an image ({", ".join(IMAGE_EXTENSIONS)})')
+            raise InputError(
+                f'--out {path!r}: expected a video ({", ".join(VIDEO_FOURCCS)}) or, for one image, '
+                f'an image ({", ".join(IMAGE_EXTENSIONS)})')
         super().__init__(path)
         self.writer: Optional[cv2.VideoWriter] = None
         if ext in VIDEO_FOURCCS:
-            self.writer = cv2.VideoWriter(self.tmp, cv2.VideoWriter_fourcc(*VIDEO_FOURCCS[ext]), fps, tuple(size))
+            self.writer = cv2.VideoWriter(self.tmp, cv2.VideoWriter_fourcc(*VIDEO_FOURCCS[ext]), fps,
+                                          tuple(size))
             if not self.writer.isOpened():
                 self.abort()
                 raise InputError(f'--out {path!r}: OpenCV cannot write this video format here')

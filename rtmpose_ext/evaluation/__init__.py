@@ -12,5 +12,7 @@ from .jitter import keypoint_jitter
 from .matching import match_frames
 from .tracking_report import tracking_report
 
-__all__ = ['ClipTruth', 'count_id_switches', 'frame_keypoint_ap', 'keypoint_jitter', 'match_frames',
-           'tracking_report']
+__all__ = [
+    'ClipTruth', 'count_id_switches', 'frame_keypoint_ap', 'keypoint_jitter', 'match_frames',
+    'tracking_report'
+]

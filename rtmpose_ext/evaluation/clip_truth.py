@@ -33,8 +33,8 @@ class ClipTruth:
         frames = []
         for img in sorted(coco['images'], key=lambda i: i.get('frame_id', i['id'])):
             anns = by_image[img['id']]
-            frames.append(FrameTruth(
-                img['id'], np.array([a.get('track_id', -1) for a in anns], np.int64),
-                np.array([a['keypoints'] for a in anns], np.float64).reshape(-1, k, 3),
-                np.array([a['area'] for a in anns], np.float64)))
+            frames.append(
+                FrameTruth(img['id'], np.array([a.get('track_id', -1) for a in anns], np.int64),
+                           np.array([a['keypoints'] for a in anns], np.float64).reshape(-1, k, 3),
+                           np.array([a['area'] for a in anns], np.float64)))
         return cls(frames, coco)

@@ -16,8 +16,8 @@ def _results(truth: ClipTruth, predictions: Sequence[dict]) -> List[dict]:
         scores = np.asarray(pred['scores'], np.float64).reshape(len(keypoints), -1)
         for kpts, s in zip(keypoints, scores):
             flat = np.concatenate([kpts, s[:, None]], 1).ravel()
-            results.append(dict(image_id=frame.image_id, category_id=1, keypoints=flat.tolist(),
-                                score=float(s.mean())))
+            results.append(
+                dict(image_id=frame.image_id, category_id=1, keypoints=flat.tolist(), score=float(s.mean())))
     return results
 
 
@@ -33,7 +33,8 @@ def frame_keypoint_ap(clips: Sequence[Tuple[ClipTruth, Sequence[dict]]]) -> dict
         annotations += truth.coco['annotations']
         results += _results(truth, predictions)
     gt = COCO()
-    gt.dataset = copy.deepcopy(dict(images=images, annotations=annotations, categories=clips[0][0].coco['categories']))
+    gt.dataset = copy.deepcopy(
+        dict(images=images, annotations=annotations, categories=clips[0][0].coco['categories']))
     with contextlib.redirect_stdout(io.StringIO()):
         gt.createIndex()
         if not results:

@@ -20,7 +20,8 @@ def keypoint_jitter(truth: ClipTruth, matches: List[Dict[int, int]], predictions
             if len({int(p['track_ids'][i]) for _, p, i in window}) != 1:
                 continue
             gt = np.stack([f.keypoints[list(f.track_ids).index(gt_id)] for f, _, _ in window])
-            pred = np.stack([np.asarray(p['keypoints'], np.float64).reshape(-1, k, 2)[i] for _, p, i in window])
+            pred = np.stack(
+                [np.asarray(p['keypoints'], np.float64).reshape(-1, k, 2)[i] for _, p, i in window])
             labelled = (gt[..., 2] > 0).all(0)
             a_gt = gt[2, :, :2] - 2 * gt[1, :, :2] + gt[0, :, :2]
             a_pred = pred[2] - 2 * pred[1] + pred[0]
@@ -28,5 +29,7 @@ def keypoint_jitter(truth: ClipTruth, matches: List[Dict[int, int]], predictions
             pred_acc.extend(np.linalg.norm(a_pred, axis=-1)[labelled])
             gt_acc.extend(np.linalg.norm(a_gt, axis=-1)[labelled])
     mean = lambda v: float(np.mean(v)) if v else float('nan')  # noqa: E731
-    return dict(jitter=mean(errors), pred_acceleration=mean(pred_acc), gt_acceleration=mean(gt_acc),
+    return dict(jitter=mean(errors),
+                pred_acceleration=mean(pred_acc),
+                gt_acceleration=mean(gt_acc),
                 samples=len(errors))

@@ -60,8 +60,16 @@ class Motion:
 
     def at(self, t: float) -> Tuple[Pose, float]:
         """(pose, yaw in degrees) at ``t`` seconds."""
-        pose = replace(self.base, arms={s: dict(a) for s, a in self.base.arms.items()},
-                       legs={s: dict(a) for s, a in self.base.legs.items()}, torso=dict(self.base.torso),
+        pose = replace(self.base,
+                       arms={
+                           s: dict(a)
+                           for s, a in self.base.arms.items()
+                       },
+                       legs={
+                           s: dict(a)
+                           for s, a in self.base.legs.items()
+                       },
+                       torso=dict(self.base.torso),
                        head=dict(self.base.head))
         return getattr(self, f'_{self.kind}')(pose, t)
 
@@ -70,17 +78,20 @@ class Motion:
         swing = _sin(cycle)
         for side, sign in (('left', 1.), ('right', -1.)):
             hip = sign * self.stride * swing
-            bend = max(0., sign * float(np.cos(2 * np.pi * cycle)))        # the leg swinging forward
+            bend = max(0., sign * float(np.cos(2 * np.pi * cycle)))  # the leg swinging forward
             pose.legs[side].update(hip_flexion=hip, knee_flexion=5. + 45. * bend)
-            arm = -0.8 * hip                                                # against the leg of its side
-            pose.arms[side].update(arm_elevation=abs(arm), arm_plane=85. if arm >= 0 else -85.,
+            arm = -0.8 * hip  # against the leg of its side
+            pose.arms[side].update(arm_elevation=abs(arm),
+                                   arm_plane=85. if arm >= 0 else -85.,
                                    elbow_flexion=15. + 0.5 * abs(arm))
         return pose, self.yaw
 
     def _wave(self, pose: Pose, t: float) -> Tuple[Pose, float]:
         cycle = self.phase + self.arm_hz * t
-        pose.arms[self.side].update(arm_elevation=110. + 20. * _sin(cycle), arm_plane=20.,
-                                    elbow_flexion=70. + 40. * _sin(cycle + 0.25), arm_rotation=0.)
+        pose.arms[self.side].update(arm_elevation=110. + 20. * _sin(cycle),
+                                    arm_plane=20.,
+                                    elbow_flexion=70. + 40. * _sin(cycle + 0.25),
+                                    arm_rotation=0.)
         return pose, self.yaw
 
     def _turn(self, pose: Pose, t: float) -> Tuple[Pose, float]:
@@ -92,6 +103,8 @@ class Motion:
 
 def describe(motion: Motion) -> Dict[str, object]:
     """The numbers of a motion that a clip's annotation file records (JSON-ready)."""
-    return dict(kind=motion.kind, start=[round(v, 2) for v in motion.start],
-                velocity=[round(v, 2) for v in motion.velocity], height_px=round(motion.height_px, 2),
+    return dict(kind=motion.kind,
+                start=[round(v, 2) for v in motion.start],
+                velocity=[round(v, 2) for v in motion.velocity],
+                height_px=round(motion.height_px, 2),
                 yaw=round(motion.yaw, 2))

@@ -62,11 +62,16 @@ def _walker(rng: np.random.Generator, width: int, height: int, direction: float,
             duration: float) -> Motion:
     """A walker heading ``direction`` (+1 right, -1 left) who passes x = cross[0] at t = cross[1] s."""
     h = rng.uniform(0.5, 0.8) * height
-    speed = rng.uniform(0.35, 0.6) * h                          # px/s
+    speed = rng.uniform(0.35, 0.6) * h  # px/s
     x0 = cross[0] - direction * speed * cross[1]
-    return Motion('walk', sample_pose(rng, 'stand', jitter_deg=3.), sample_proportions(rng), sample_look(rng),
-                  (x0, _ground_y(h, height)), (direction * speed, 0.), h,
-                  yaw=-direction * rng.uniform(40., 70.), gait_hz=speed / h * 1.6, stride=rng.uniform(18., 30.),
+    return Motion('walk',
+                  sample_pose(rng, 'stand', jitter_deg=3.),
+                  sample_proportions(rng),
+                  sample_look(rng), (x0, _ground_y(h, height)), (direction * speed, 0.),
+                  h,
+                  yaw=-direction * rng.uniform(40., 70.),
+                  gait_hz=speed / h * 1.6,
+                  stride=rng.uniform(18., 30.),
                   phase=rng.random())
 
 
@@ -74,10 +79,17 @@ def _stander(rng: np.random.Generator, width: int, height: int) -> Motion:
     h = rng.uniform(0.5, 0.75) * height
     kind = 'wave' if rng.random() < 0.5 else 'turn'
     x = rng.uniform(0.2, 0.8) * width
-    return Motion(kind, sample_pose(rng, 'stand', jitter_deg=3.), sample_proportions(rng), sample_look(rng),
-                  (x, _ground_y(h, height)), (rng.uniform(-8., 8.), 0.), h, yaw=rng.uniform(-30., 30.),
-                  arm_hz=rng.uniform(0.8, 1.8), turn_deg=rng.uniform(40., 70.), turn_hz=rng.uniform(0.2, 0.4),
-                  phase=rng.random(), side='left' if rng.random() < 0.5 else 'right')
+    return Motion(kind,
+                  sample_pose(rng, 'stand', jitter_deg=3.),
+                  sample_proportions(rng),
+                  sample_look(rng), (x, _ground_y(h, height)), (rng.uniform(-8., 8.), 0.),
+                  h,
+                  yaw=rng.uniform(-30., 30.),
+                  arm_hz=rng.uniform(0.8, 1.8),
+                  turn_deg=rng.uniform(40., 70.),
+                  turn_hz=rng.uniform(0.2, 0.4),
+                  phase=rng.random(),
+                  side='left' if rng.random() < 0.5 else 'right')
 
 
 def sample_motions(rng: np.random.Generator, width: int, height: int, duration: float) -> List[Motion]:
@@ -85,8 +97,10 @@ def sample_motions(rng: np.random.Generator, width: int, height: int, duration: 
     with probability 0.6 a third person standing (waving or turning); far to near."""
     tc, xc = rng.uniform(0.35, 0.65) * duration, rng.uniform(0.35, 0.65) * width
     first = 1. if rng.random() < 0.5 else -1.
-    people = [_walker(rng, width, height, first, (xc, tc), duration),
-              _walker(rng, width, height, -first, (xc + rng.normal(0, 10), tc + rng.normal(0, 0.2)), duration)]
+    people = [
+        _walker(rng, width, height, first, (xc, tc), duration),
+        _walker(rng, width, height, -first, (xc + rng.normal(0, 10), tc + rng.normal(0, 0.2)), duration)
+    ]
     if rng.random() < 0.6:
         people.append(_stander(rng, width, height))
     return sorted(people, key=lambda m: m.start[1])
@@ -109,9 +123,9 @@ class Clip:
     motions: List[Motion]
     fps: float
     num_frames: int
-    levels: np.ndarray              # (256,) uint8 LUT: the clip's gain and offset
+    levels: np.ndarray  # (256,) uint8 LUT: the clip's gain and offset
     noise_sigma: float
-    pole: Optional[np.ndarray]      # (4, 2) px, an occluder in front of everyone, or None
+    pole: Optional[np.ndarray]  # (4, 2) px, an occluder in front of everyone, or None
     seed: int
 
     def times(self) -> np.ndarray:
@@ -130,8 +144,9 @@ def make_clip(seed: int, index: int, num_frames: int = 100, fps: float = 25., im
     if rng.random() < 0.3:
         x, half = rng.uniform(0.1, 0.9) * w, rng.uniform(3., 7.)
         pole = np.array([[x - half, -2], [x + half, -2], [x + half, h + 2], [x - half, h + 2]])
-    return Clip(background, motions, float(fps), int(num_frames), np.clip(levels + 0.5, 0, 255).astype(np.uint8),
-                float(rng.uniform(0., 3.)), pole, int(rng.integers(2 ** 31)))
+    return Clip(background, motions, float(fps), int(num_frames),
+                np.clip(levels + 0.5, 0, 255).astype(np.uint8), float(rng.uniform(0., 3.)), pole,
+                int(rng.integers(2**31)))
 
 
 def render_frame(clip: Clip, frame: int) -> Tuple[np.ndarray, List[dict]]:
@@ -144,8 +159,10 @@ def render_frame(clip: Clip, frame: int) -> Tuple[np.ndarray, List[dict]]:
     canvas, silhouettes = render_people(figures, image, labels)
     if clip.pole is not None:
         canvas.fill(clip.pole, (60., 60., 70.), FRONT_OCCLUDER, outline=0.6)
-    people = [dict(track_id=a.person, keypoints=a.keypoints, bbox=a.bbox, area=a.area)
-              for a in annotate(figures, Rendering(image, labels, silhouettes))]
+    people = [
+        dict(track_id=a.person, keypoints=a.keypoints, bbox=a.bbox, area=a.area)
+        for a in annotate(figures, Rendering(image, labels, silhouettes))
+    ]
     image = cv2.LUT(image, clip.levels)
     if clip.noise_sigma > 0.5:
         rng = np.random.default_rng([clip.seed, frame])
@@ -156,7 +173,8 @@ def render_frame(clip: Clip, frame: int) -> Tuple[np.ndarray, List[dict]]:
 
 # ------------------------------------------------------------------------------------------- files
 def clip_paths(out_dir: str, name: str) -> Dict[str, str]:
-    return dict(video=osp.join(out_dir, 'videos', f'{name}.mp4'), images=osp.join(out_dir, 'images', name),
+    return dict(video=osp.join(out_dir, 'videos', f'{name}.mp4'),
+                images=osp.join(out_dir, 'images', name),
                 annotations=osp.join(out_dir, 'annotations', f'{name}.json'))
 
 
@@ -165,18 +183,35 @@ def _coco(name: str, vid_id: int, clip: Clip, frames: List[List[dict]], size) ->
     images, annotations = [], []
     for f, people in enumerate(frames):
         image_id = vid_id * 10000 + f + 1
-        images.append(dict(id=image_id, file_name=f'{name}/{f:06d}.jpg', width=w, height=h, vid_id=vid_id,
-                           frame_id=f, nframes=clip.num_frames, timestamp=round(f / clip.fps, 6)))
+        images.append(
+            dict(id=image_id,
+                 file_name=f'{name}/{f:06d}.jpg',
+                 width=w,
+                 height=h,
+                 vid_id=vid_id,
+                 frame_id=f,
+                 nframes=clip.num_frames,
+                 timestamp=round(f / clip.fps, 6)))
         for p in people:
             kpts = np.round(p['keypoints'], 2)
-            annotations.append(dict(
-                id=image_id * 100 + p['track_id'], image_id=image_id, category_id=1, track_id=p['track_id'],
-                keypoints=[float(v) if i % 3 < 2 else int(v) for i, v in enumerate(kpts.ravel())],
-                num_keypoints=int((p['keypoints'][:, 2] > 0).sum()),
-                bbox=[round(float(v), 2) for v in p['bbox']], area=float(p['area']), iscrowd=0))
-    return dict(info=dict(description=f'rtmpose_ext synthetic video {name}', version=VIDEO_VERSION,
-                          fps=clip.fps, people=[describe(m) for m in clip.motions]),
-                licenses=[], images=images, annotations=annotations, categories=coco_categories())
+            annotations.append(
+                dict(id=image_id * 100 + p['track_id'],
+                     image_id=image_id,
+                     category_id=1,
+                     track_id=p['track_id'],
+                     keypoints=[float(v) if i % 3 < 2 else int(v) for i, v in enumerate(kpts.ravel())],
+                     num_keypoints=int((p['keypoints'][:, 2] > 0).sum()),
+                     bbox=[round(float(v), 2) for v in p['bbox']],
+                     area=float(p['area']),
+                     iscrowd=0))
+    return dict(info=dict(description=f'rtmpose_ext synthetic video {name}',
+                          version=VIDEO_VERSION,
+                          fps=clip.fps,
+                          people=[describe(m) for m in clip.motions]),
+                licenses=[],
+                images=images,
+                annotations=annotations,
+                categories=coco_categories())
 
 
 def write_clip(out_dir: str, name: str, vid_id: int, clip: Clip, image_size) -> str:
@@ -194,7 +229,8 @@ def write_clip(out_dir: str, name: str, vid_id: int, clip: Clip, image_size) -> 
         for f in range(clip.num_frames):
             image, people = render_frame(clip, f)
             writer.write(image)
-            cv2.imwrite(osp.join(paths['images'], f'{f:06d}.jpg'), image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            cv2.imwrite(osp.join(paths['images'], f'{f:06d}.jpg'), image,
+                        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
             frames.append(people)
     finally:
         writer.release()
@@ -206,21 +242,31 @@ def write_clip(out_dir: str, name: str, vid_id: int, clip: Clip, image_size) -> 
     return paths['annotations']
 
 
-def generate_clips(out_dir: str, num_clips: int = 3, num_frames: int = 100, fps: float = 25., seed: int = 0,
-                   image_size: Sequence[int] = (320, 256), force: bool = False,
+def generate_clips(out_dir: str,
+                   num_clips: int = 3,
+                   num_frames: int = 100,
+                   fps: float = 25.,
+                   seed: int = 0,
+                   image_size: Sequence[int] = (320, 256),
+                   force: bool = False,
                    progress=sys.stderr) -> List[str]:
     """Make clips ``clip_000`` ... under ``out_dir`` (skipped when made alike before, unless ``force``);
     return their annotation files."""
     _check_args(num_clips, num_frames, fps, seed, image_size)
-    manifest = dict(version=VIDEO_VERSION, num_clips=int(num_clips), num_frames=int(num_frames),
-                    fps=float(fps), seed=int(seed), image_size=[int(v) for v in image_size])
+    manifest = dict(version=VIDEO_VERSION,
+                    num_clips=int(num_clips),
+                    num_frames=int(num_frames),
+                    fps=float(fps),
+                    seed=int(seed),
+                    image_size=[int(v) for v in image_size])
     manifest_file = osp.join(out_dir, 'annotations', 'clips.manifest.json')
     names = [f'clip_{i:03d}' for i in range(num_clips)]
     anns = [clip_paths(out_dir, n)['annotations'] for n in names]
     if not force and osp.isfile(manifest_file) and all(osp.isfile(a) for a in anns):
         with open(manifest_file) as f:
             if json.load(f) == manifest:
-                _say(progress, f'[synthetic video] {out_dir}: {num_clips} clips already made with these arguments')
+                _say(progress,
+                     f'[synthetic video] {out_dir}: {num_clips} clips already made with these arguments')
                 return anns
     if osp.isfile(manifest_file):
         os.remove(manifest_file)
@@ -247,21 +293,32 @@ def _check_args(num_clips, num_frames, fps, seed, image_size) -> None:
               ('image_size', len(image_size) == 2 and min(image_size) >= 64, '(width, height), both >= 64')]
     for name, ok, expected in checks:
         if not ok:
-            value = {'num_clips': num_clips, 'num_frames': num_frames, 'fps': fps, 'seed': seed,
-                     'image_size': image_size}[name]
+            value = {
+                'num_clips': num_clips,
+                'num_frames': num_frames,
+                'fps': fps,
+                'seed': seed,
+                'image_size': image_size
+            }[name]
             raise ValueError(f'{name} must be {expected}, got {value!r}')
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog='python -m rtmpose_ext.datasets.synthetic.video',
                                 description='Synthetic video clips of moving people with per-frame COCO '
-                                            'keypoints and PoseTrack track ids.')
-    p.add_argument('--out', default='data/synthetic_video', help='output folder (default: data/synthetic_video)')
+                                'keypoints and PoseTrack track ids.')
+    p.add_argument('--out',
+                   default='data/synthetic_video',
+                   help='output folder (default: data/synthetic_video)')
     p.add_argument('--clips', type=int, default=3, help='number of clips (default 3)')
     p.add_argument('--frames', type=int, default=100, help='frames per clip (default 100)')
     p.add_argument('--fps', type=float, default=25., help='frame rate (default 25)')
     p.add_argument('--seed', type=int, default=0, help='base random seed (default 0)')
-    p.add_argument('--size', type=int, nargs=2, default=(320, 256), metavar=('W', 'H'),
+    p.add_argument('--size',
+                   type=int,
+                   nargs=2,
+                   default=(320, 256),
+                   metavar=('W', 'H'),
                    help='frame size in px (default 320 256)')
     p.add_argument('--force', action='store_true', help='remake the clips even if already made alike')
     args = p.parse_args(argv)

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 
 # COCO's 19 links (0-based keypoint indices)
-COCO_SKELETON: Tuple[Tuple[int, int], ...] = (
-    (15, 13), (13, 11), (16, 14), (14, 12), (11, 12), (5, 11), (6, 12), (5, 6), (5, 7), (6, 8), (7, 9), (8, 10),
-    (1, 2), (0, 1), (0, 2), (1, 3), (2, 4), (3, 5), (4, 6))
+COCO_SKELETON: Tuple[Tuple[int, int], ...] = ((15, 13), (13, 11), (16, 14), (14, 12), (11, 12), (5, 11),
+                                              (6, 12), (5, 6), (5, 7), (6, 8), (7, 9), (8, 10), (1, 2),
+                                              (0, 1), (0, 2), (1, 3), (2, 4), (3, 5), (4, 6))
 
 
 def track_colour(track_id: int) -> Tuple[int, int, int]:
@@ -17,8 +17,13 @@ def track_colour(track_id: int) -> Tuple[int, int, int]:
     return int(255 * b), int(255 * g), int(255 * r)
 
 
-def draw_poses(image: np.ndarray, track_ids: Sequence[int], boxes: np.ndarray, keypoints: np.ndarray,
-               scores: np.ndarray, kpt_thr: float = 0.3, skeleton=COCO_SKELETON) -> np.ndarray:
+def draw_poses(image: np.ndarray,
+               track_ids: Sequence[int],
+               boxes: np.ndarray,
+               keypoints: np.ndarray,
+               scores: np.ndarray,
+               kpt_thr: float = 0.3,
+               skeleton=COCO_SKELETON) -> np.ndarray:
     """A copy of ``image`` (H, W, 3) uint8 BGR with each person's box, id, links between keypoints scoring
     >= ``kpt_thr`` and those keypoints, in the colour of their track id."""
     out = image.copy()
@@ -27,8 +32,8 @@ def draw_poses(image: np.ndarray, track_ids: Sequence[int], boxes: np.ndarray, k
         colour = track_colour(track_id)
         x1, y1, x2, y2 = (int(round(float(v))) for v in box)
         cv2.rectangle(out, (x1, y1), (x2, y2), colour, 1, cv2.LINE_AA)
-        cv2.putText(out, str(int(track_id)), (x1 + 2, max(y1 - 3, 10)), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.4 * thick, colour, thick, cv2.LINE_AA)
+        cv2.putText(out, str(int(track_id)), (x1 + 2, max(y1 - 3, 10)), cv2.FONT_HERSHEY_SIMPLEX, 0.4 * thick,
+                    colour, thick, cv2.LINE_AA)
         shown = np.asarray(kpt_scores) >= kpt_thr
         pts = np.round(np.asarray(kpts, np.float64)).astype(np.int32)
         for a, b in skeleton:

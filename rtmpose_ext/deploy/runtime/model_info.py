@@ -65,8 +65,8 @@ class ModelInfo:
         """Read ``deploy.json``, ``pipeline.json`` and ``detail.json`` of ``work_dir``."""
         deploy = _load_json(work_dir, 'deploy.json')
         if deploy.get('task', 'PoseDetector') != 'PoseDetector':
-            raise ValueError(f'{work_dir!r} holds a {deploy["task"]} model (deploy.json "task"); a pose model '
-                             'directory has task "PoseDetector"')
+            raise ValueError(f'{work_dir!r} holds a {deploy["task"]} model (deploy.json "task"); a pose '
+                             'model directory has task "PoseDetector"')
         pipeline = _load_json(work_dir, 'pipeline.json')
         detail = _load_json(work_dir, 'detail.json')
         model = deploy['models'][0]

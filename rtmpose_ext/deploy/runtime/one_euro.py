@@ -51,7 +51,8 @@ class OneEuroFilter:
             self.x, self.dx, self.t = x, np.zeros_like(x), float(t)
             return x.copy()
         if x.shape != self.x.shape:
-            raise ValueError(f'OneEuroFilter: sample shape {x.shape} differs from the first one {self.x.shape}')
+            raise ValueError(
+                f'OneEuroFilter: sample shape {x.shape} differs from the first one {self.x.shape}')
         te = float(t) - self.t
         if te < 0:
             raise ValueError(f'OneEuroFilter: timestamps must not decrease, got {t} after {self.t}')

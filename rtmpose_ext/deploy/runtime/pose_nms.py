@@ -4,7 +4,10 @@ import numpy as np
 from .oks import COCO_SIGMAS, oks_matrix
 
 
-def oks_nms(keypoints: np.ndarray, scores: np.ndarray, areas: np.ndarray, thr: float,
+def oks_nms(keypoints: np.ndarray,
+            scores: np.ndarray,
+            areas: np.ndarray,
+            thr: float,
             sigmas: np.ndarray = COCO_SIGMAS) -> np.ndarray:
     """Indices (int64, best first) of the poses to keep: greedily the best-scoring pose, then drop every
     other pose whose OKS with it is above ``thr``, and so on (mmpose's ``oks_nms``, same order and ties).

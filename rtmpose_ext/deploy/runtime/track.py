@@ -23,8 +23,13 @@ class Track:
         mean_score (float): Running mean of the pose's mean keypoint score.
     """
 
-    def __init__(self, track_id: int, keypoints: np.ndarray, scores: np.ndarray, t: float,
-                 smoother: Optional[OneEuroFilter] = None, velocity_momentum: float = 0.5):
+    def __init__(self,
+                 track_id: int,
+                 keypoints: np.ndarray,
+                 scores: np.ndarray,
+                 t: float,
+                 smoother: Optional[OneEuroFilter] = None,
+                 velocity_momentum: float = 0.5):
         self.track_id = int(track_id)
         self.smoother = smoother
         self.velocity_momentum = float(velocity_momentum)
@@ -51,7 +56,8 @@ class Track:
             step = (keypoints.mean(0) - self.keypoints.mean(0)) / dt
             m = self.velocity_momentum if self.missing == 0 else 0.
             self.velocity = m * self.velocity + (1 - m) * step
-        self.keypoints, self.scores, self.t, self.missing = keypoints, np.asarray(scores, np.float32), float(t), 0
+        self.keypoints, self.scores, self.t, self.missing = keypoints, np.asarray(scores,
+                                                                                  np.float32), float(t), 0
         self.output = self._smooth(keypoints, t)
 
     def update_score(self, momentum: float = 0.8) -> None:

@@ -100,15 +100,27 @@ class PoseTracker:
         default_fps (float): Frame rate assumed when no timestamps are given.
     """
 
-    def __init__(self, detector, pose_estimator, det_interval: int = 1, det_thr: float = 0.5,
-                 det_nms_thr: float = 0.7, pose_kpt_thr: float = 0.5, pose_min_keypoints: int = -1,
-                 pose_bbox_scale: float = 1.25, pose_nms_thr: float = 0.5, track_iou_thr: float = 0.4,
-                 track_max_missing: int = 10, smooth_params: Optional[Tuple[float, float, float]] = (
-                     0.02, 2.0, 1.0), keypoint_sigmas: Sequence[float] = tuple(COCO_SIGMAS),
-                 redetect: bool = True, redetect_score_drop: float = 0.5, redetect_border: float = 0.1,
+    def __init__(self,
+                 detector,
+                 pose_estimator,
+                 det_interval: int = 1,
+                 det_thr: float = 0.5,
+                 det_nms_thr: float = 0.7,
+                 pose_kpt_thr: float = 0.5,
+                 pose_min_keypoints: int = -1,
+                 pose_bbox_scale: float = 1.25,
+                 pose_nms_thr: float = 0.5,
+                 track_iou_thr: float = 0.4,
+                 track_max_missing: int = 10,
+                 smooth_params: Optional[Tuple[float, float, float]] = (0.02, 2.0, 1.0),
+                 keypoint_sigmas: Sequence[float] = tuple(COCO_SIGMAS),
+                 redetect: bool = True,
+                 redetect_score_drop: float = 0.5,
+                 redetect_border: float = 0.1,
                  default_fps: float = 30.):
         self.detector, self.pose_estimator = detector, pose_estimator
-        self.det_interval, self.det_thr, self.det_nms_thr = int(det_interval), float(det_thr), float(det_nms_thr)
+        self.det_interval, self.det_thr, self.det_nms_thr = int(det_interval), float(det_thr), float(
+            det_nms_thr)
         self.pose_kpt_thr, self.pose_bbox_scale = float(pose_kpt_thr), float(pose_bbox_scale)
         self.pose_min_keypoints, self.pose_nms_thr = int(pose_min_keypoints), float(pose_nms_thr)
         self.track_iou_thr, self.track_max_missing = float(track_iou_thr), int(track_max_missing)
@@ -125,8 +137,8 @@ class PoseTracker:
                   ('track_max_missing', self.track_max_missing >= 0, 'an int >= 0'),
                   ('default_fps', self.default_fps > 0, '> 0'),
                   ('keypoint_sigmas', self.sigmas.ndim == 1 and (self.sigmas > 0).all(), 'K values > 0'),
-                  ('smooth_params', self.smooth_params is None or len(self.smooth_params) == 3,
-                   '(beta, fc_min, fc_d) or None')]
+                  ('smooth_params', self.smooth_params is None
+                   or len(self.smooth_params) == 3, '(beta, fc_min, fc_d) or None')]
         for name in ('det_thr', 'det_nms_thr', 'pose_kpt_thr', 'pose_nms_thr', 'track_iou_thr',
                      'redetect_score_drop', 'redetect_border'):
             checks.append((name, 0 <= getattr(self, name) <= 1, 'in [0, 1]'))
@@ -134,7 +146,7 @@ class PoseTracker:
             if not ok:
                 raise ValueError(f'PoseTracker: {name} must be {expected}, got {getattr(self, name, None)}')
         if self.smooth_params is not None:
-            self._smoother()            # checks the values
+            self._smoother()  # checks the values
 
     def reset(self) -> None:
         """Forget every track (a new video)."""
@@ -212,7 +224,8 @@ class PoseTracker:
         ids = np.array([tr.track_id for tr in seen], np.int64)
         return Candidates(boxes[valid], ids[valid])
 
-    def _merge_detections(self, tracked: Candidates, det_boxes: np.ndarray, det_scores: np.ndarray) -> Candidates:
+    def _merge_detections(self, tracked: Candidates, det_boxes: np.ndarray,
+                          det_scores: np.ndarray) -> Candidates:
         """Step 2: detections replace the tracked boxes they overlap (ids kept); the rest are newcomers."""
         if len(det_boxes) == 0:
             return tracked
@@ -225,7 +238,8 @@ class PoseTracker:
         if iou.size:
             newcomer &= iou.max(1) < self.det_nms_thr
         return Candidates(np.concatenate([boxes, det_boxes[newcomer]]),
-                          np.concatenate([tracked.track_ids, np.full(int(newcomer.sum()), -1, np.int64)]))
+                          np.concatenate([tracked.track_ids,
+                                          np.full(int(newcomer.sum()), -1, np.int64)]))
 
     def _estimate(self, image: np.ndarray, candidates: Candidates):
         """Steps 3-4: one pose call for all boxes, then drop weak and duplicate poses."""
@@ -234,7 +248,8 @@ class PoseTracker:
             return np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32), np.zeros(0, np.int64)
         keypoints, scores = self.pose_estimator(image, candidates.boxes)
         boxes, valid = boxes_from_keypoints(keypoints, scores, self.pose_kpt_thr, self.min_keypoints, 1.0)
-        keypoints, scores, boxes, ids = keypoints[valid], scores[valid], boxes[valid], candidates.track_ids[valid]
+        keypoints, scores, boxes, ids = keypoints[valid], scores[valid], boxes[valid], candidates.track_ids[
+            valid]
         keep = oks_nms(keypoints, scores.mean(1), box_area(boxes), self.pose_nms_thr, self.sigmas)
         return keypoints[keep], scores[keep], ids[keep]
 
@@ -294,7 +309,8 @@ class PoseTracker:
         k = len(self.sigmas)
         if not seen:
             return TrackedPoses(np.zeros(0, np.int64), np.zeros((0, 4), np.float32),
-                                np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32), detected, reasons)
+                                np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32), detected,
+                                reasons)
         keypoints = np.stack([tr.output for tr in seen]).astype(np.float32)
         scores = np.stack([tr.scores for tr in seen]).astype(np.float32)
         boxes, _ = boxes_from_keypoints(keypoints, scores, self.pose_kpt_thr, 1, self.pose_bbox_scale)
