@@ -36,7 +36,8 @@ import rtmpose_ext  # noqa: F401  (our classes, the torch 2.13 fixes)
 import numpy as np
 
 from rtmpose_ext.apis.clip_runner import read_clip, run_clip, tracker_step
-from rtmpose_ext.deploy.runtime import PoseTracker, boxes_from_keypoints, clip_boxes
+from rtmpose_ext.deploy.runtime import PoseTracker, boxes_from_keypoints
+from rtmpose_ext.deploy.runtime.boxes import clip_boxes
 from rtmpose_ext.evaluation import ClipTruth, tracking_report
 
 from bench_common import check_positive
@@ -97,6 +98,7 @@ def rtmlib_tracker(args):
 
 def pytorch_path(args):
     from mmdet.apis import inference_detector, init_detector
+    from mmengine.registry import DefaultScope
     from mmpose.apis import inference_topdown, init_model
     from mmpose.utils import register_all_modules
     register_all_modules(init_default_scope=False)
@@ -105,18 +107,23 @@ def pytorch_path(args):
                       args.pose_checkpoint,
                       device='cpu',
                       cfg_options={'model.test_cfg.flip_test': False})
+    # each model builds its test pipeline in its own registry scope
+    det_scope, pose_scope = detector.cfg.get('default_scope',
+                                             'mmdet'), pose.cfg.get('default_scope', 'mmpose')
     state = dict(frame=0, boxes=np.zeros((0, 4), np.float32))
 
     def step(frame, t):
         if state['frame'] % args.det_interval == 0 or not len(state['boxes']):
-            inst = inference_detector(detector, frame).pred_instances
+            with DefaultScope.overwrite_default_scope(det_scope):
+                inst = inference_detector(detector, frame).pred_instances
             state['boxes'] = inst.bboxes[inst.scores >= DET_THR].numpy()
         state['frame'] += 1
         if not len(state['boxes']):
             return dict(track_ids=np.zeros(0, np.int64),
                         keypoints=np.zeros((0, 17, 2)),
                         scores=np.zeros((0, 17)))
-        samples = inference_topdown(pose, frame, state['boxes'], bbox_format='xyxy')
+        with DefaultScope.overwrite_default_scope(pose_scope):
+            samples = inference_topdown(pose, frame, state['boxes'], bbox_format='xyxy')
         keypoints = np.stack([s.pred_instances.keypoints[0] for s in samples]).astype(np.float32)
         scores = np.stack([s.pred_instances.keypoint_scores[0] for s in samples]).astype(np.float32)
         boxes, valid = boxes_from_keypoints(keypoints, scores, 0.5, 9, 1.25)

@@ -12,8 +12,9 @@ from .clip_truth import ClipTruth
 def _results(truth: ClipTruth, predictions: Sequence[dict]) -> List[dict]:
     results = []
     for frame, pred in zip(truth.frames, predictions):
-        keypoints = np.asarray(pred['keypoints'], np.float64).reshape(len(pred['track_ids']), -1, 2)
-        scores = np.asarray(pred['scores'], np.float64).reshape(len(keypoints), -1)
+        k = frame.keypoints.shape[1]
+        keypoints = np.asarray(pred['keypoints'], np.float64).reshape(-1, k, 2)
+        scores = np.asarray(pred['scores'], np.float64).reshape(-1, k)
         for kpts, s in zip(keypoints, scores):
             flat = np.concatenate([kpts, s[:, None]], 1).ravel()
             results.append(
