@@ -108,9 +108,10 @@ def test_bad_output_names_are_refused(cli, clip, tmp_path, capsys):
 def test_a_model_directory_of_another_task_is_refused(tmp_path):
     work_dir = tmp_path / 'model'
     shutil.copytree(converted(ORT).work_dir, work_dir)
-    deploy = json.loads((work_dir / 'deploy.json').read_text())
-    (work_dir / 'deploy.json').write_text(json.dumps(dict(deploy, task='Detector')))
-    with pytest.raises(ValueError, match='holds a Detector model'):
+    detail = json.loads((work_dir / 'detail.json').read_text())
+    detail['codebase'] = dict(detail.get('codebase') or {}, task='ObjectDetection')
+    (work_dir / 'detail.json').write_text(json.dumps(detail))
+    with pytest.raises(ValueError, match="holds a model of task 'ObjectDetection'"):
         PoseEstimator(str(work_dir))
 
 

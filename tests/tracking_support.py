@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from rtmpose_ext.deploy.runtime.boxes import box_iou
+from rtmpose_ext.deploy.runtime.boxes import iou_matrix
 
 
 class ClipState(SimpleNamespace):
@@ -52,9 +52,9 @@ class TruthPoseEstimator:
             return keypoints, scores
         gt_boxes = np.array([xyxy(p['bbox']) for p in people], np.float32)
         seen = np.array([(p['keypoints'][:, 2] == 2).mean() for p in people])
-        fit = box_iou(boxes, gt_boxes) * (0.5 + seen)[None]
+        fit = iou_matrix(boxes, gt_boxes) * (0.5 + seen)[None]
         for i, j in enumerate(fit.argmax(1)):
-            if box_iou(boxes[i:i + 1], gt_boxes[j:j + 1])[0, 0] < 0.1:
+            if iou_matrix(boxes[i:i + 1], gt_boxes[j:j + 1])[0, 0] < 0.1:
                 continue
             kpts = people[j]['keypoints'].copy()
             kpts[kpts[:, 2] == 0, :2] = kpts[kpts[:, 2] > 0, :2].mean(0)  # a model guesses those somewhere

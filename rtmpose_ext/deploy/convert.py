@@ -1,5 +1,8 @@
 """A conversion, step by step: check -> ONNX export -> SDK description -> backend files.
 
+The same steps for every task (pose models, detectors); what differs per task is read from the deploy
+config's ``codebase_config`` (type, task) and done by :mod:`.tasks`.
+
 :func:`convert` is what ``python -m rtmpose_ext.deploy`` runs. Each step reports through ``log``; a
 backend whose toolkit is missing stops the last step with
 :class:`~rtmpose_ext.deploy.backends.MissingToolkitError` after the ONNX model and the SDK description
@@ -16,6 +19,7 @@ from .backends import get_converter
 from .configs import is_dynamic_batch, load_configs
 from .export import example_image, export_onnx
 from .sdk_info import export_sdk_info
+from .tasks import get_task
 
 
 @dataclass
@@ -32,8 +36,8 @@ def _describe(deploy_cfg: Config) -> str:
     precision = backend_cfg.get('precision') or (
         'fp16' if backend_cfg.get('common_config', {}).get('fp16_mode') else None) or 'fp32'
     batch = 'dynamic batch' if is_dynamic_batch(deploy_cfg) else 'static'
-    post = ', decoding in the graph' if deploy_cfg.codebase_config.get('export_postprocess') else ''
-    return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{post})'
+    graph = get_task(deploy_cfg).describe(deploy_cfg)
+    return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{graph})'
 
 
 def convert(deploy_cfg: Union[str, Config],
@@ -45,7 +49,8 @@ def convert(deploy_cfg: Union[str, Config],
             deploy_options: Optional[Dict] = None,
             model_options: Optional[Dict] = None,
             log: Callable[[str], None] = print) -> ConversionResult:
-    """Convert a PyTorch SimCC pose model for the backend of ``deploy_cfg``.
+    """Convert a PyTorch model (SimCC pose model or detector, by ``deploy_cfg``'s task) for the backend
+    of ``deploy_cfg``.
 
     Args:
         deploy_cfg (str | Config): Deploy config (``configs/deploy/*.py``).

@@ -4,6 +4,7 @@ The same steps as ``mmdeploy.apis.torch2onnx`` (task processor -> PyTorch model 
 ``mmdeploy.apis.onnx.export`` inside the rewriter context of the deploy config's backend), with the model
 config's default scope kept in force (:mod:`.scope`) and our rewriters registered (:mod:`.rewriters`).
 """
+import copy
 import os
 import os.path as osp
 from typing import Optional
@@ -36,6 +37,9 @@ def export_onnx(deploy_cfg: Config, model_cfg: Config, checkpoint: Optional[str]
 
     os.makedirs(work_dir, exist_ok=True)
     onnx_cfg = deploy_cfg.onnx_config
+    # a copy: MMDeploy's mmdet task changes the test pipeline of the config it is given in place
+    # (LoadImageFromFile -> LoadImageFromNDArray), which the SDK description would then carry
+    model_cfg = copy.deepcopy(model_cfg)
     task = build_task_processor(model_cfg, _task_config(deploy_cfg, device), device)
     model = task.build_pytorch_model(checkpoint)
     data, inputs = task.create_input(image, get_input_shape(deploy_cfg),

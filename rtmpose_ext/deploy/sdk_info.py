@@ -1,11 +1,13 @@
 """Step 2 of a conversion: the SDK's description of the model directory, as MMDeploy's ``export2SDK``.
 
-``deploy.json`` (backend, net and weight files, precision), ``pipeline.json`` (preprocessing: load,
-box -> center/scale with padding, affine crop, normalisation; inference; decoding ``SimCCLabelDecode``
-with the codec's parameters) and ``detail.json`` (the configs). One correction: MMDeploy writes the box
-padding as 1.25 whatever the model config says; here it is the model config's ``GetBBoxCenterScale``
-padding (1.25 by default).
+``deploy.json`` (backend, net and weight files, precision), ``pipeline.json`` (preprocessing, inference,
+post-processing with the model's parameters) and ``detail.json`` (the configs). The task of the deploy
+config then corrects ``pipeline.json`` where MMDeploy's differs from the model config
+(:meth:`~rtmpose_ext.deploy.tasks.DeployTask.fix_pipeline`): for pose models the box padding (MMDeploy
+writes 1.25 whatever the config says), for detectors the resize and pad of the test pipeline (MMDeploy
+stretches pictures to a static input shape).
 """
+import copy
 import json
 import os.path as osp
 from typing import List, Optional
@@ -13,16 +15,10 @@ from typing import List, Optional
 from mmengine.config import Config
 
 from .scope import ensure_default_scope
+from .tasks import get_task
+from .tasks.pose_detection import bbox_padding  # noqa: F401  (used by .evaluate)
 
 SDK_FILES = ('deploy.json', 'pipeline.json', 'detail.json')
-
-
-def bbox_padding(model_cfg: Config) -> float:
-    """The box padding of the model config's test pipeline (``GetBBoxCenterScale``; 1.25 by default)."""
-    for transform in model_cfg.test_dataloader.dataset.pipeline:
-        if transform.get('type', '').split('.')[-1] == 'GetBBoxCenterScale':
-            return float(transform.get('padding', 1.25))
-    return 1.25
 
 
 def export_sdk_info(deploy_cfg: Config, model_cfg: Config, work_dir: str,
@@ -34,17 +30,16 @@ def export_sdk_info(deploy_cfg: Config, model_cfg: Config, work_dir: str,
     """
     from mmdeploy.backend.sdk.export_info import export2SDK
     device = 'cuda:0' if deploy_cfg.backend_config.type == 'tensorrt' else 'cpu'
-    export2SDK(deploy_cfg, model_cfg, work_dir, pth=checkpoint or '', device=device)
+    # copies: MMDeploy's tasks edit the configs' test pipelines in place (e.g. Resize `scale` -> `size`)
+    export2SDK(copy.deepcopy(deploy_cfg), copy.deepcopy(model_cfg), work_dir, pth=checkpoint or '',
+               device=device)
     if model_cfg.get('default_scope'):
         ensure_default_scope(model_cfg.default_scope)  # export2SDK built task processors (see .scope)
 
     path = osp.join(work_dir, 'pipeline.json')
     with open(path) as f:
         pipeline = json.load(f)
-    for task in pipeline['pipeline']['tasks']:
-        for transform in task.get('transforms', []):
-            if transform['type'] == 'TopDownGetBboxCenterScale':
-                transform['padding'] = bbox_padding(model_cfg)
+    get_task(deploy_cfg).fix_pipeline(pipeline, deploy_cfg, model_cfg)
     with open(path, 'w') as f:
         json.dump(pipeline, f, indent=4)
     return [osp.join(work_dir, name) for name in SDK_FILES]

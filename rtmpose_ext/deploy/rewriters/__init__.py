@@ -1,4 +1,5 @@
-"""MMDeploy function rewriters for rtmpose_ext's classes (importing this module registers them).
+"""MMDeploy function rewriters for rtmpose_ext's classes and mmdet's dense heads (importing this module
+registers them).
 
 MMDeploy's own rewriters are keyed to mmpose's class paths (``mmpose.models.heads.RTMCCHead.forward``,
 ``mmpose.models.utils.rtmcc_block.ScaleNorm.forward``, ...), so none of them reaches our classes; these
@@ -9,8 +10,11 @@ are keyed to ours:
 - ``ScaleNorm.forward``: a form whose L2 reduction cannot overflow in float16 (:mod:`.scale_norm`).
 - ``RTMCCBlock._forward`` and ``Scale.forward`` for ncnn: no split/unbind, explicit broadcasts
   (:mod:`.rtmcc_block`).
+
+and one to mmdet's: ``BaseDenseHead.predict``, a detector graph without NMS with
+``codebase_config.with_nms=False`` (:mod:`.dense_head`).
 """
-from . import rtmcc_block, scale_norm, simcc_head  # noqa: F401  (registers the rewriters)
+from . import dense_head, rtmcc_block, scale_norm, simcc_head  # noqa: F401  (registers the rewriters)
 from .scale_norm import overflow_safe_scale_norm
 from .simcc_head import decode_simcc_graph
 

@@ -1,5 +1,5 @@
-"""Inference of exported SimCC pose models, and multi-person pose tracking, with numpy + OpenCV (+ scipy for
-the tracker's assignment) + the backend's runtime only.
+"""Inference of exported SimCC pose models and person detectors, and multi-person pose tracking, with numpy
++ OpenCV (+ scipy for the tracker's assignment) + the backend's runtime only.
 
 No torch and no OpenMMLab package is imported; the backend runtime (onnxruntime, openvino or ncnn) is
 imported when a model of that kind is loaded. The package uses relative imports only, so it also works
@@ -9,10 +9,18 @@ copied on its own (e.g. as ``rtmpose_runtime/`` next to an application).
     estimator = PoseEstimator('work_dirs/rtmpose-t_ort')     # a directory written by the conversion
     keypoints, scores = estimator(image_bgr, bboxes_xyxy)    # (N, K, 2) image pixels, (N, K)
 
-    tracker = PoseTracker(PersonDetector('work_dirs/rtmdet_ort'), estimator, det_interval=5)
+    from rtmpose_ext.deploy.runtime import PersonDetector
+    detector = PersonDetector('work_dirs/rtmdet-nano_ort')   # a detector directory written by the conversion
+    boxes, scores = detector(image_bgr)                      # (N, 4) x1, y1, x2, y2 image pixels, (N,)
+
+    tracker = PoseTracker(detector, estimator, det_interval=5)
     people = tracker(frame_bgr, timestamp_s)                  # track_ids, boxes, keypoints, scores
 """
-from .boxes import box_iou, boxes_from_keypoints
+from .boxes import boxes_from_keypoints, iou_matrix
+from .detector import PersonDetector
+from .detector_info import DetectorInfo
+from .detector_postprocess import DetectionParams, box_iou, nms
+from .detector_preprocess import build_preprocess, preprocess_picture
 from .engines import ENGINES, Engine, create_engine
 from .estimator import PoseEstimator
 from .model_info import ModelInfo
@@ -24,8 +32,10 @@ from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, norma
 from .tracker import PoseTracker, TrackedPoses
 
 __all__ = [
-    'COCO_SIGMAS', 'ENGINES', 'Engine', 'ModelInfo', 'OneEuroFilter', 'PoseEstimator', 'PoseTracker',
-    'TrackedPoses', 'bbox_xyxy_to_center_scale', 'box_iou', 'boxes_from_keypoints', 'create_engine', 'crop',
-    'decode_simcc', 'fix_aspect_ratio', 'normalize', 'oks_matrix', 'oks_nms', 'preprocess', 'to_image_coords',
+    'COCO_SIGMAS', 'ENGINES', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo', 'OneEuroFilter',
+    'PersonDetector', 'PoseEstimator', 'PoseTracker', 'TrackedPoses', 'bbox_xyxy_to_center_scale', 'box_iou',
+    'boxes_from_keypoints', 'build_preprocess', 'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio',
+    'iou_matrix', 'nms', 'normalize', 'oks_matrix', 'oks_nms', 'preprocess', 'preprocess_picture',
+    'to_image_coords',
     'warp_matrix'
 ]

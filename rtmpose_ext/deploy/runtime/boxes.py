@@ -10,7 +10,7 @@ def box_area(boxes: np.ndarray) -> np.ndarray:
     return np.clip(boxes[:, 2] - boxes[:, 0], 0, None) * np.clip(boxes[:, 3] - boxes[:, 1], 0, None)
 
 
-def box_iou(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
+def iou_matrix(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
     """(Na, Nb) intersection over union of boxes (Na, 4) and (Nb, 4)."""
     a = np.asarray(boxes_a, np.float64).reshape(-1, 4)
     b = np.asarray(boxes_b, np.float64).reshape(-1, 4)

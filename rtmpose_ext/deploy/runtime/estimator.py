@@ -6,7 +6,7 @@ import numpy as np
 from .engines import create_engine
 from .model_info import ModelInfo
 from .postprocess import decode_simcc, to_image_coords
-from .preprocess import preprocess
+from .preprocess import check_image, preprocess
 
 
 class PoseEstimator:
@@ -52,10 +52,7 @@ class PoseEstimator:
 
     @staticmethod
     def _check(image: np.ndarray, bboxes: Optional[np.ndarray]) -> np.ndarray:
-        if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3
-                and image.dtype == np.uint8):
-            got = f'{getattr(image, "shape", None)} {getattr(image, "dtype", type(image).__name__)}'
-            raise ValueError(f'image: expected an (H, W, 3) uint8 BGR array, got {got}')
+        check_image(image)
         if bboxes is None:
             h, w = image.shape[:2]
             return np.array([[0, 0, w, h]], np.float32)

@@ -2,7 +2,8 @@
 
 A conversion (``python -m rtmpose_ext.deploy``) writes ``deploy.json`` (backend, net and weight files,
 precision), ``pipeline.json`` (preprocessing and decoding parameters) and ``detail.json`` (the ONNX input
-and output names); :meth:`ModelInfo.from_work_dir` reads the three.
+and output names, and the task: ``codebase.task``); :meth:`ModelInfo.from_work_dir` reads the three of a
+pose model, :func:`read_sdk_files` those of any task after checking it.
 """
 import json
 import os.path as osp
@@ -12,6 +13,10 @@ from typing import List, Tuple
 import numpy as np
 
 
+# the runtime class of each task of ``detail.json`` (``codebase.task``)
+RUNTIME_CLASSES = {'PoseDetection': 'PoseEstimator', 'ObjectDetection': 'PersonDetector'}
+
+
 def _load_json(work_dir: str, name: str) -> dict:
     path = osp.join(work_dir, name)
     if not osp.isfile(path):
@@ -19,6 +24,37 @@ def _load_json(work_dir: str, name: str) -> dict:
                                 '(written by `python -m rtmpose_ext.deploy`)')
     with open(path) as f:
         return json.load(f)
+
+
+def read_sdk_files(work_dir: str, task: str) -> Tuple[dict, dict, dict]:
+    """``deploy.json``, ``pipeline.json`` and ``detail.json`` of ``work_dir``, after checking that the
+    directory holds a model of ``task`` ('PoseDetection', 'ObjectDetection'; ``detail.json``'s
+    ``codebase.task``)."""
+    deploy = _load_json(work_dir, 'deploy.json')
+    pipeline = _load_json(work_dir, 'pipeline.json')
+    detail = _load_json(work_dir, 'detail.json')
+    found = (detail.get('codebase') or {}).get('task')
+    if found != task:
+        other = RUNTIME_CLASSES.get(found)
+        hint = f'; load it with {other}' if other else ''
+        raise ValueError(f'{work_dir!r} holds a model of task {found!r} (detail.json: codebase.task); '
+                         f'{RUNTIME_CLASSES[task]} needs a {task!r} model{hint}')
+    return deploy, pipeline, detail
+
+
+def pipeline_tasks(pipeline: dict) -> dict:
+    """The tasks of ``pipeline.json`` by name ('Preprocess', 'postprocess', ...)."""
+    return {t.get('name'): t for t in pipeline['pipeline']['tasks']}
+
+
+def net_files(work_dir: str, deploy: dict) -> Tuple[str, str]:
+    """Paths of the network file and of its weights ('' when the net holds them), from ``deploy.json``."""
+    model = deploy['models'][0]
+    net = osp.join(work_dir, model['net'])
+    if not osp.isfile(net):
+        raise FileNotFoundError(f'deploy.json names the network file {model["net"]!r}, not found in '
+                                f'{work_dir!r}')
+    return net, osp.join(work_dir, model['weights']) if model.get('weights') else ''
 
 
 def _transform(transforms: List[dict], kind: str) -> dict:
@@ -63,14 +99,8 @@ class ModelInfo:
     @classmethod
     def from_work_dir(cls, work_dir: str) -> 'ModelInfo':
         """Read ``deploy.json``, ``pipeline.json`` and ``detail.json`` of ``work_dir``."""
-        deploy = _load_json(work_dir, 'deploy.json')
-        if deploy.get('task', 'PoseDetector') != 'PoseDetector':
-            raise ValueError(f'{work_dir!r} holds a {deploy["task"]} model (deploy.json "task"); a pose '
-                             'model directory has task "PoseDetector"')
-        pipeline = _load_json(work_dir, 'pipeline.json')
-        detail = _load_json(work_dir, 'detail.json')
-        model = deploy['models'][0]
-        tasks = {t.get('name'): t for t in pipeline['pipeline']['tasks']}
+        deploy, pipeline, detail = read_sdk_files(work_dir, 'PoseDetection')
+        tasks = pipeline_tasks(pipeline)
         transforms = tasks['Preprocess']['transforms']
         params = tasks['postprocess']['params']
         if params.get('use_dark', False):
@@ -78,15 +108,12 @@ class ModelInfo:
                              'runtime; export a model whose codec has use_dark=False')
         normalize = _transform(transforms, 'Normalize')
         onnx_cfg = detail['onnx_config']
-        net = osp.join(work_dir, model['net'])
-        if not osp.isfile(net):
-            raise FileNotFoundError(f'deploy.json names the network file {model["net"]!r}, not found in '
-                                    f'{work_dir!r}')
+        net, weights = net_files(work_dir, deploy)
         return cls(
             work_dir=work_dir,
             net=net,
-            weights=osp.join(work_dir, model['weights']) if model.get('weights') else '',
-            precision=str(model.get('precision', 'FP32')).upper(),
+            weights=weights,
+            precision=str(deploy['models'][0].get('precision', 'FP32')).upper(),
             input_name=onnx_cfg['input_names'][0],
             output_names=list(onnx_cfg['output_names']),
             input_size=tuple(int(v) for v in _transform(transforms, 'TopDownAffine')['image_size']),

@@ -50,13 +50,29 @@ def crop(image: np.ndarray, center: np.ndarray, scale: np.ndarray, input_size: T
     return cv2.warpAffine(image, warp_matrix(center, scale, (w, h)), (int(w), int(h)), flags=cv2.INTER_LINEAR)
 
 
-def normalize(crops: np.ndarray, mean: np.ndarray, std: np.ndarray, to_rgb: bool) -> np.ndarray:
-    """Crops (N, h, w, 3) uint8 -> (N, 3, h, w) float32 ``(x - mean) / std`` (after BGR -> RGB)."""
-    x = crops.astype(np.float32)
+def check_image(image: np.ndarray) -> None:
+    """Raise a ``ValueError`` unless ``image`` is a non-empty (H, W, 3) uint8 array (BGR, as
+    ``cv2.imread`` returns)."""
+    if not (isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3
+            and image.dtype == np.uint8):
+        got = f'{getattr(image, "shape", None)} {getattr(image, "dtype", type(image).__name__)}'
+        raise ValueError(f'image: expected an (H, W, 3) uint8 BGR array, got {got}')
+    if image.shape[0] == 0 or image.shape[1] == 0:
+        raise ValueError(f'image: expected an (H, W, 3) uint8 BGR array with H, W >= 1, got an empty '
+                         f'{image.shape} array')
+
+
+def normalize_channels(pixels: np.ndarray, mean: np.ndarray, std: np.ndarray, to_rgb: bool) -> np.ndarray:
+    """Pixels (..., 3) -> float32 ``(x - mean) / std`` (after BGR -> RGB), channels last."""
+    x = pixels.astype(np.float32)
     if to_rgb:
         x = x[..., ::-1]
-    x = (x - mean) / std
-    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    return (x - mean) / std
+
+
+def normalize(crops: np.ndarray, mean: np.ndarray, std: np.ndarray, to_rgb: bool) -> np.ndarray:
+    """Crops (N, h, w, 3) uint8 -> (N, 3, h, w) float32 ``(x - mean) / std`` (after BGR -> RGB)."""
+    return np.ascontiguousarray(normalize_channels(crops, mean, std, to_rgb).transpose(0, 3, 1, 2))
 
 
 def preprocess(image: np.ndarray, bboxes: np.ndarray, input_size: Tuple[int, int], padding: float,

@@ -33,7 +33,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from .assignment import match
-from .boxes import box_area, box_iou, boxes_from_keypoints, clip_boxes, keypoint_extent, outside_fraction
+from .boxes import box_area, boxes_from_keypoints, clip_boxes, iou_matrix, keypoint_extent, outside_fraction
 from .oks import COCO_SIGMAS, oks_matrix
 from .one_euro import OneEuroFilter
 from .pose_nms import oks_nms
@@ -229,7 +229,7 @@ class PoseTracker:
         """Step 2: detections replace the tracked boxes they overlap (ids kept); the rest are newcomers."""
         if len(det_boxes) == 0:
             return tracked
-        iou = box_iou(det_boxes, tracked.boxes)
+        iou = iou_matrix(det_boxes, tracked.boxes)
         rows, cols = match(iou, iou >= self.det_nms_thr)
         boxes = tracked.boxes.copy()
         boxes[cols] = det_boxes[rows]
@@ -283,7 +283,7 @@ class PoseTracker:
         # of confident keypoints changes, and so would the box of those alone
         pose_boxes = keypoint_extent(keypoints)
         track_boxes = keypoint_extent(predicted)
-        iou = box_iou(pose_boxes, track_boxes)
+        iou = iou_matrix(pose_boxes, track_boxes)
         oks = oks_matrix(keypoints, predicted, box_area(pose_boxes), box_area(track_boxes), self.sigmas)
         return match(oks, iou >= self.track_iou_thr)
 
