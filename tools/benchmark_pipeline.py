@@ -42,8 +42,6 @@ from rtmpose_ext.evaluation import ClipTruth, tracking_report
 
 from bench_common import check_positive
 
-DET_THR = 0.5  # PoseTracker's default, given to every method
-
 
 def ours(args):
     from rtmpose_ext.deploy.runtime import PersonDetector, PoseEstimator
@@ -51,7 +49,7 @@ def ours(args):
     tracker = PoseTracker(PersonDetector(args.det, **options),
                           PoseEstimator(args.pose, **options),
                           det_interval=args.det_interval,
-                          det_thr=DET_THR)
+                          det_thr=args.det_thr)
     step = tracker_step(tracker)
     return tracker.reset, step
 
@@ -84,7 +82,7 @@ def rtmlib_tracker(args):
                      pose_input_size=(pose_w, pose_h))
     with contextlib.redirect_stdout(io.StringIO()):
         tracker = RtmlibTracker(custom, det_frequency=args.det_interval, backend='onnxruntime', device='cpu')
-    tracker.det_model.score_thr = DET_THR
+    tracker.det_model.score_thr = args.det_thr
 
     def step(frame, t):
         keypoints, scores = tracker(frame)
@@ -116,7 +114,7 @@ def pytorch_path(args):
         if state['frame'] % args.det_interval == 0 or not len(state['boxes']):
             with DefaultScope.overwrite_default_scope(det_scope):
                 inst = inference_detector(detector, frame).pred_instances
-            state['boxes'] = inst.bboxes[inst.scores >= DET_THR].numpy()
+            state['boxes'] = inst.bboxes[inst.scores >= args.det_thr].numpy()
         state['frame'] += 1
         if not len(state['boxes']):
             return dict(track_ids=np.zeros(0, np.int64),
@@ -171,6 +169,7 @@ def main(argv=None):
     p.add_argument('--pose-checkpoint', help='pose checkpoint (the PyTorch path)')
     p.add_argument('--clips', default=osp.join('data', 'synthetic_video'), help='folder of synthetic clips')
     p.add_argument('--det-interval', type=int, default=5, help='detection interval K (default 5)')
+    p.add_argument('--det-thr', type=float, default=0.5, help='least detection score, for every method (0.5)')
     p.add_argument('--rounds', type=int, default=3, help='timed rounds per method (default 3)')
     p.add_argument('--threads', type=int, default=None, help='threads per ONNX Runtime model (ours)')
     p.add_argument('--methods', nargs='+', default=list(METHODS), choices=list(METHODS))

@@ -1,7 +1,8 @@
 """Multi-person pose tracking on an image, a folder of images, a video or a camera, with exported models.
 
     python -m rtmpose_ext.apis.infer INPUT --det DET_DIR --pose POSE_DIR [--out out.mp4] [--json out.json]
-                                     [--det-interval K] [--no-smooth] [--show] [--threads N] [--max-frames N]
+                                     [--det-interval K] [--det-thr T] [--no-smooth] [--show] [--threads N]
+                                     [--max-frames N]
 
 INPUT: an image file, a folder of images (name order), a video file, or a camera index (0 = the first).
 DET_DIR / POSE_DIR: model directories written by ``python -m rtmpose_ext.deploy`` (a person detector and
@@ -38,6 +39,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                    default=1,
                    metavar='K',
                    help='run the detector every K frames (default 1; 5-10 for speed, see the docs)')
+    p.add_argument(
+        '--det-thr',
+        type=float,
+        default=0.5,
+        help="least detection score (default 0.5, MMDeploy's; lower for a weakly trained detector)")
     p.add_argument('--no-smooth', action='store_true', help='do not smooth keypoints (One-Euro filter)')
     p.add_argument('--show',
                    action='store_true',
@@ -149,7 +155,7 @@ def run(args: argparse.Namespace, source, tracker, outputs: List) -> ProgressBar
 
 def make_tracker(args: argparse.Namespace, detector, estimator):
     from ..deploy.runtime import PoseTracker
-    kwargs = dict(det_interval=args.det_interval)
+    kwargs = dict(det_interval=args.det_interval, det_thr=args.det_thr)
     if args.no_smooth:
         kwargs['smooth_params'] = None
     return PoseTracker(detector, estimator, **kwargs)
