@@ -7,7 +7,7 @@ exactly what the tracker would give with those ``smooth_params`` (smoothing does
 tracking: boxes come from the raw keypoints).
 
 Usage: python tools/sweep_smoothing.py --det DET_DIR --pose POSE_DIR [--clips data/synthetic_video]
-           [--det-interval 5] [--grid 0.02,2,1 0.05,1,1 ...]
+           [--det-interval 5] [--det-thr 0.5] [--grid 0.02,2,1 0.05,1,1 ...]
 """
 import argparse
 
@@ -42,11 +42,13 @@ def main(argv=None):
     p.add_argument('--pose', required=True)
     p.add_argument('--clips', default='data/synthetic_video')
     p.add_argument('--det-interval', type=int, default=5)
+    p.add_argument('--det-thr', type=float, default=0.5)
     p.add_argument('--grid', nargs='+', default=GRID, help='beta,fc_min,fc_d triples')
     args = p.parse_args(argv)
     tracker = PoseTracker(PersonDetector(args.det),
                           PoseEstimator(args.pose),
                           det_interval=args.det_interval,
+                          det_thr=args.det_thr,
                           smooth_params=None)
     raw = []
     for truth, frames, fps in load_clips(args.clips):

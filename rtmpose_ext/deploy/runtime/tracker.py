@@ -112,7 +112,7 @@ class PoseTracker:
                  pose_nms_thr: float = 0.5,
                  track_iou_thr: float = 0.4,
                  track_max_missing: int = 10,
-                 smooth_params: Optional[Tuple[float, float, float]] = (0.02, 2.0, 1.0),
+                 smooth_params: Optional[Tuple[float, float, float]] = (0.05, 1.0, 1.0),
                  keypoint_sigmas: Sequence[float] = tuple(COCO_SIGMAS),
                  redetect: bool = True,
                  redetect_score_drop: float = 0.5,
