@@ -1,32 +1,42 @@
-"""``make demo``: synthetic data -> train RTMPose-t on the CPU -> COCO AP -> ONNX -> pictures -> summary.
+"""``make demo``: synthetic data -> pre-train the backbone -> train RTMPose-t on the CPU -> COCO AP -> ONNX
+-> pictures -> summary.
 
     python -m rtmpose_ext.demo [--work-dir work_dirs/demo] [--out-dir outputs/demo]
                                [--difficulty easy|normal|hard] [--data-root data/synthetic_easy]
+                               [--config CONFIG] [--pretrain-epochs N] [--backbone PTH]
                                [--quick] [--skip-train] [--epochs N] [--threads N]
                                [--cfg-options KEY=VALUE ...]
 
-Six steps, each announced as ``[i/6]``:
+Seven steps, each announced as ``[i/7]``:
 
 1. data: the synthetic train (1500 pictures) and val (200) splits of
    :mod:`rtmpose_ext.datasets.synthetic` (``--difficulty``, easy by default) under ``--data-root``;
    made once, skipped while its manifest matches the arguments.
-2. train: RTMPose-t from scratch with ``configs/demo/rtmpose-t_synthetic.py`` (our recipe scaled for a
-   CPU: head, loss, codec, schedule, EMA, stage switch) through mmengine's ``Runner``; its log shows the
-   iterations, loss and ETA. Every run trains anew; ``--skip-train`` reuses the checkpoint of an earlier
-   run in ``--work-dir`` instead.
-3. evaluate: the checkpoint (EMA weights) on the val split's ground-truth boxes with flip test; COCO's
+2. pre-train: where the config names a ``pretrain_config`` (the default,
+   ``configs/demo/rtmpose-t_synthetic_pretrained.py``, names ``cspnext-t_udp_synthetic.py``), CSPNeXt-t
+   with a UDP heatmap head for ``pretrain_epochs`` (``--pretrain-epochs``; 0: none) on the same data,
+   then its EMA weights' backbone -> ``WORK_DIR/pretrain/backbone.pth``
+   (:func:`rtmpose_ext.apis.backbone_checkpoint.extract_backbone`). Cached: a later run with the same
+   pre-training config, epochs and data reuses it. ``--backbone PTH`` starts from that file instead.
+3. train: RTMPose-t with the config (our recipe scaled for a CPU: head, loss, codec, schedule, EMA,
+   stage switch), its backbone from step 2 (from scratch without one), through mmengine's ``Runner``;
+   its log shows the iterations, loss and ETA. Every run trains anew; ``--skip-train`` reuses the
+   checkpoint of an earlier run in ``--work-dir`` instead (and skips step 2).
+4. evaluate: the checkpoint (EMA weights) on the val split's ground-truth boxes with flip test; COCO's
    keypoint metric (AP, AP50, AP75, AR).
-4. export: ONNX through our MMDeploy config (``configs/deploy/pose-detection_simcc_onnxruntime_dynamic.py``,
+5. export: ONNX through our MMDeploy config (``configs/deploy/pose-detection_simcc_onnxruntime_dynamic.py``,
    MMDeploy's ``torch2onnx``); ONNX Runtime and PyTorch run the same val crops and their logits and
    decoded keypoints are compared.
-5. pictures: predictions (red) against the ground truth (green) on 6 val pictures
+6. pictures: predictions (red) against the ground truth (green) on 6 val pictures
    (``predictions.jpg``) and the loss, learning-rate and AP curves (``curves.png``) in ``--out-dir``.
-6. summary: a table (also ``summary.md`` and ``summary.json`` in ``--out-dir``).
+7. summary: a table (also ``summary.md`` and ``summary.json`` in ``--out-dir``).
 
-``--quick`` runs the same flow at toy scale (16 train / 8 val pictures, 2 epochs crossing the stage
-switch) in well under a minute, for the tests; its numbers mean nothing.
+``--quick`` runs the same flow at toy scale (16 train / 8 val pictures, 1 pre-training epoch, 2 epochs
+crossing the stage switch) in about a minute, for the tests; its numbers mean nothing.
+``--config configs/demo/rtmpose-t_synthetic.py`` is the demo from scratch (28 epochs, no step 2).
 """
 import argparse
+import hashlib
 import json
 import logging
 import math
@@ -41,9 +51,11 @@ import numpy as np
 
 # realpath: the package may be imported through a link (site-packages/rtmpose_ext -> the repository's)
 REPO_ROOT = osp.dirname(osp.dirname(osp.realpath(__file__)))
-DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic.py')            # from scratch
+DEMO_PRETRAIN_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'cspnext-t_udp_synthetic.py')
+DEMO_FINETUNE_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'rtmpose-t_synthetic_pretrained.py')  # default
 DEPLOY_CONFIG = osp.join(REPO_ROOT, 'configs', 'deploy', 'pose-detection_simcc_onnxruntime_dynamic.py')
-NUM_STEPS = 6
+NUM_STEPS = 7
 METRIC_KEYS = (('AP', 'coco/AP'), ('AP50', 'coco/AP .5'), ('AP75', 'coco/AP .75'), ('AR', 'coco/AR'))
 
 
@@ -61,7 +73,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         '--difficulty normal ...; with --quick: WORK_DIR/data)')
     p.add_argument('--difficulty', default='easy', choices=('easy', 'normal', 'hard'),
                    help='synthetic scene difficulty (default: easy)')
-    p.add_argument('--config', default=DEMO_CONFIG, help='model and training config (default: the demo\'s)')
+    p.add_argument('--config', default=DEMO_FINETUNE_CONFIG,
+                   help='model and training config (default: the demo\'s, fine-tuned from a pre-trained '
+                        'backbone; configs/demo/rtmpose-t_synthetic.py: from scratch)')
+    p.add_argument('--pretrain-epochs', type=int, default=None,
+                   help='pre-training epochs (default: the config\'s pretrain_epochs; 0: no pre-training)')
+    p.add_argument('--backbone', default=None,
+                   help='start from this backbone checkpoint (tools/extract_backbone.py) instead of '
+                        'pre-training')
     p.add_argument('--quick', action='store_true',
                    help='toy scale: 16 train / 8 val pictures, 2 epochs (a smoke test, numbers mean nothing)')
     p.add_argument('--skip-train', action='store_true',
@@ -76,6 +95,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.epochs is not None and args.epochs < 1:
         p.error(f'--epochs: expected an integer >= 1, got {args.epochs}')
+    if args.pretrain_epochs is not None and args.pretrain_epochs < 0:
+        p.error(f'--pretrain-epochs: expected an integer >= 0, got {args.pretrain_epochs}')
+    if args.backbone is not None and not osp.isfile(args.backbone):
+        p.error(f'--backbone: no file {args.backbone!r}')
     if args.threads is not None and args.threads < 1:
         p.error(f'--threads: expected an integer >= 1, got {args.threads}')
     if args.data_root is None:
@@ -85,7 +108,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 class Progress:
-    """Prints ``[i/6] title`` headers and remembers how long each step took (seconds)."""
+    """Prints ``[i/7] title`` headers and remembers how long each step took (seconds)."""
 
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
@@ -164,26 +187,100 @@ def scale_schedule(cfg, epochs: int, iters_per_epoch: int) -> None:
     cfg.default_hooks.checkpoint.interval = epochs
 
 
-def build_config(args: argparse.Namespace, ann_files: Dict[str, str], people: Dict[str, int]):
-    """The demo config pointed at ``args.data_root`` and ``args.work_dir``, with the run's overrides
-    (``people``: :func:`count_people` of each split, for the schedule's iterations per epoch)."""
+def prepared_config(path: str, args: argparse.Namespace, ann_files: Dict[str, str], people: Dict[str, int],
+                    work_dir: str, epochs: Optional[int] = None):
+    """Config ``path`` pointed at ``args.data_root`` and ``work_dir``, its schedule scaled to ``epochs``
+    (default: the config's; 2 with ``--quick``, at toy batch sizes). ``people``: :func:`count_people`
+    of each split, for the schedule's iterations per epoch."""
     from mmengine.config import Config
-    cfg = Config.fromfile(args.config)
+    cfg = Config.fromfile(path)
     data_root = osp.abspath(args.data_root) + os.sep
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = data_root
     for evaluator in ('val_evaluator', 'test_evaluator'):
         cfg[evaluator].ann_file = osp.abspath(ann_files['val'])
-    cfg.work_dir = osp.abspath(args.work_dir)
+    cfg.work_dir = osp.abspath(work_dir)
     cfg.test_evaluator.outfile_prefix = osp.join(cfg.work_dir, 'val')   # -> val.keypoints.json
     if args.quick:
         cfg.train_dataloader.batch_size = 4
         cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 8
         cfg.default_hooks.logger.interval = 1
-    epochs = 2 if args.quick else (args.epochs or cfg.train_cfg.max_epochs)
+    epochs = epochs or (2 if args.quick else cfg.train_cfg.max_epochs)
     scale_schedule(cfg, epochs, train_iters_per_epoch(cfg, people['train']))
+    return cfg
+
+
+def build_config(args: argparse.Namespace, ann_files: Dict[str, str], people: Dict[str, int]):
+    """The demo config (``args.config``) with the run's overrides (``--epochs``, ``--cfg-options``)."""
+    cfg = prepared_config(args.config, args, ann_files, people, args.work_dir,
+                          None if args.quick else args.epochs)
     cfg.merge_from_dict(args.cfg_options)
     return cfg
+
+
+def pretrain_epochs(args: argparse.Namespace, cfg) -> int:
+    """Epochs of step 2: ``--pretrain-epochs``, else the config's ``pretrain_epochs`` (1 with
+    ``--quick``); 0 without a ``pretrain_config``, with ``--backbone`` or ``--skip-train``."""
+    if args.backbone or args.skip_train or not cfg.get('pretrain_config'):
+        return 0
+    epochs = cfg.get('pretrain_epochs', 0) if args.pretrain_epochs is None else args.pretrain_epochs
+    return min(epochs, 1) if args.quick else epochs
+
+
+def no_pretrain_reason(args: argparse.Namespace) -> str:
+    """Why step 2 does not run (for its header)."""
+    for flag, given in (('--backbone', args.backbone), ('--skip-train', args.skip_train),
+                        ('--pretrain-epochs 0', args.pretrain_epochs == 0)):
+        if given:
+            return flag
+    return 'the config names no pretrain_config'
+
+
+def pretrain_cache_key(pcfg, ann_files: Dict[str, str]) -> str:
+    """What a pre-trained backbone depends on: the pre-training config as run and the train split."""
+    digest = hashlib.sha1(pcfg.pretty_text.encode())
+    with open(ann_files['train'], 'rb') as f:
+        digest.update(f.read())
+    return digest.hexdigest()
+
+
+def pretrain(args: argparse.Namespace, cfg, ann_files: Dict[str, str], people: Dict[str, int],
+             epochs: int) -> Dict:
+    """Step 2: pre-train the backbone with the config's ``pretrain_config`` for ``epochs`` (validated
+    once, at the end) and extract its EMA weights' backbone to ``WORK_DIR/pretrain/backbone.pth``;
+    reused when ``backbone.json`` there records the same cache key. Returns that record: backbone
+    path, epochs, the heatmap model's val AP, seconds, cached."""
+    from rtmpose_ext.apis.backbone_checkpoint import extract_backbone
+    work_dir = osp.join(args.work_dir, 'pretrain')
+    path = osp.join(osp.dirname(osp.abspath(args.config)), cfg.pretrain_config)
+    pcfg = prepared_config(path, args, ann_files, people, work_dir, epochs)
+    pcfg.train_cfg.val_interval = epochs
+    backbone, record_path = osp.join(work_dir, 'backbone.pth'), osp.join(work_dir, 'backbone.json')
+    key = pretrain_cache_key(pcfg, ann_files)
+    if osp.isfile(backbone) and osp.isfile(record_path):
+        with open(record_path) as f:
+            record = json.load(f)
+        if record.get('key') == key:
+            print(f'  reusing {backbone} (same pre-training config and data)')
+            return dict(record, cached=True)
+    start = time.perf_counter()
+    checkpoint, log_dir = train(pcfg)
+    meta = extract_backbone(checkpoint, backbone, weights='ema')
+    val = training_records(log_dir)[1]
+    record = dict(key=key, backbone=osp.abspath(backbone), config=path, epochs=epochs,
+                  heatmap_ap=float(val[-1]['coco/AP']) if val else None,
+                  seconds=time.perf_counter() - start, tensors=meta['tensors'], cached=False)
+    with open(record_path, 'w') as f:
+        json.dump(record, f, indent=2)
+    print(f'  {backbone}: {meta["tensors"]} tensors of the EMA weights; heatmap model AP '
+          f'{record["heatmap_ap"]}')
+    return record
+
+
+def use_backbone(cfg, backbone: str) -> None:
+    """Start the model's backbone from ``backbone`` (a checkpoint with ``backbone.``-prefixed keys)."""
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                       checkpoint=osp.abspath(backbone))
 
 
 # ------------------------------------------------------------------------------------------- runner
@@ -233,7 +330,7 @@ def latest_log_dir(work_dir: str) -> Optional[str]:
     return osp.join(work_dir, runs[-1]) if runs else None
 
 
-# ------------------------------------------------------------------------------------------- 3. evaluate
+# ------------------------------------------------------------------------------------------- 4. evaluate
 def evaluate(cfg, checkpoint: str) -> Dict[str, float]:
     """COCO keypoint metrics of ``checkpoint`` on the val split (what ``tools/test.py`` does)."""
     cfg = cfg.copy()
@@ -242,7 +339,7 @@ def evaluate(cfg, checkpoint: str) -> Dict[str, float]:
     return make_runner(cfg, 'test').test()
 
 
-# ------------------------------------------------------------------------------------------- 4. export
+# ------------------------------------------------------------------------------------------- 5. export
 def export_onnx(cfg, checkpoint: str, work_dir: str) -> str:
     """``checkpoint`` -> ``work_dir/end2end.onnx`` with MMDeploy's ``torch2onnx`` and our deploy config
     (its input shape set to the model's input size)."""
@@ -292,7 +389,7 @@ def compare_onnx(model, cfg, onnx_path: str, threads: Optional[int], count: int 
                 mean_keypoint_diff_px=float(np.linalg.norm(kpt_torch - kpt_ort, axis=-1).mean()))
 
 
-# ------------------------------------------------------------------------------------------- 5. pictures
+# ------------------------------------------------------------------------------------------- 6. pictures
 def training_records(log_dir: str) -> Tuple[List[dict], List[dict]]:
     """mmengine's ``vis_data/scalars.json``: (training records with 'loss', validation records with
     'coco/AP')."""
@@ -386,7 +483,7 @@ def draw_predictions(val_ann_file: str, img_dir: str, results_file: str, out_pat
     return [im['id'] for im in images]
 
 
-# ------------------------------------------------------------------------------------------- 6. summary
+# ------------------------------------------------------------------------------------------- 7. summary
 def summary_rows(summary: Dict) -> List[Tuple[str, str]]:
     m, ort_check, t = summary['metrics'], summary['onnx'], summary['seconds']
     return [
@@ -396,6 +493,8 @@ def summary_rows(summary: Dict) -> List[Tuple[str, str]]:
         ('AR', f'{m["AR"]:.3f}'),
         ('model', summary['model']),
         ('data', summary['data']),
+        ('pre-training time', f'{t.get("pretrain", 0) / 60:.1f} min'
+         + (' (cached)' if (summary.get('pretrain') or {}).get('cached') else '')),
         ('train time', f'{t["train"] / 60:.1f} min' + ('' if summary['train_crops_per_s'] is None else
                                                         f' ({summary["train_crops_per_s"]:.0f} crops/s)')),
         ('total time', f'{t["total"] / 60:.1f} min'),
@@ -404,6 +503,14 @@ def summary_rows(summary: Dict) -> List[Tuple[str, str]]:
                                     f'({ort_check["crops"]} crops)'),
         ('CPU', f'{summary["cpu"]}; load average at the end {summary["load_average_end"]}'),
     ]
+
+
+def backbone_text(pre: Optional[Dict]) -> str:
+    """The summary's words for where the backbone came from (``pre``: :func:`pretrain`'s record)."""
+    if pre is None:
+        return 'from the given backbone'
+    ap = '' if pre['heatmap_ap'] is None else f', heatmap model AP {pre["heatmap_ap"]:.3f}'
+    return f'backbone pre-trained with UDP heatmaps for {pre["epochs"]} epochs{ap}'
 
 
 def write_summary(summary: Dict, out_dir: str) -> str:
@@ -479,30 +586,41 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict:
     w, h = cfg.codec.input_size
     epochs, batch = cfg.train_cfg.max_epochs, cfg.train_dataloader.batch_size
 
-    progress.step(2, 'train', f'train RTMPose-t from scratch: {epochs} epochs, batch {batch}, input {w}x{h}, '
+    p_epochs = pretrain_epochs(args, cfg)
+    progress.step(2, 'pretrain', f'pre-train the backbone with UDP heatmaps: {p_epochs} epochs'
+                  if p_epochs else f'pre-train: none ({no_pretrain_reason(args)})')
+    pre = pretrain(args, cfg, ann_files, people, p_epochs) if p_epochs else None
+    backbone = args.backbone or (pre and pre['backbone'])
+    if backbone:
+        use_backbone(cfg, backbone)
+
+    start = f'from {backbone}' if backbone else 'from scratch'
+    progress.step(3, 'train', f'train RTMPose-t {start}: {epochs} epochs, batch {batch}, input {w}x{h}, '
                   f'{torch.get_num_threads()} threads  -> {args.work_dir}')
     checkpoint, log_dir = step_train(args, cfg)
 
-    progress.step(3, 'evaluate', 'evaluate on the val split (COCO keypoint metric, ground-truth boxes, '
+    progress.step(4, 'evaluate', 'evaluate on the val split (COCO keypoint metric, ground-truth boxes, '
                   'flip test)')
     raw = evaluate(cfg, checkpoint)
     metrics = {name: float(raw[key]) for name, key in METRIC_KEYS}
     print('  ' + '  '.join(f'{k} {v:.3f}' for k, v in metrics.items()))
 
-    progress.step(4, 'export', 'export to ONNX (MMDeploy torch2onnx, our deploy config) and compare '
+    progress.step(5, 'export', 'export to ONNX (MMDeploy torch2onnx, our deploy config) and compare '
                   'ONNX Runtime with PyTorch')
     onnx_check, num_params = step_export(args, cfg, checkpoint)
 
-    progress.step(5, 'pictures', f'pictures -> {args.out_dir}')
+    progress.step(6, 'pictures', f'pictures -> {args.out_dir}')
     predictions, curves = step_pictures(args, cfg, ann_files, people, log_dir, metrics)
 
-    progress.step(6, 'summary', 'summary')
+    progress.step(7, 'summary', 'summary')
     progress.done()
     sizes = split_sizes(args.quick)
     train_s = progress.seconds['train']
     summary = dict(
         metrics=metrics,
-        model=f'RTMPose-t ({num_params / 1e6:.2f} M params), input {w}x{h}, {epochs} epochs, batch {batch}',
+        model=f'RTMPose-t ({num_params / 1e6:.2f} M params), input {w}x{h}, {epochs} epochs, batch {batch}, '
+              + (backbone_text(pre) if backbone else 'from scratch'),
+        pretrain=pre, backbone=backbone,
         data=f'synthetic {args.difficulty}: {sizes["train"]} train / {sizes["val"]} val pictures '
              f'({people["train"]} / {people["val"]} people)',
         onnx=onnx_check,

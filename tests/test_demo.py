@@ -15,10 +15,14 @@ def test_quick_demo_runs_end_to_end(tmp_path, cli):
     work, out = tmp_path / 'work', tmp_path / 'out'
     log = cli(['python', '-m', 'rtmpose_ext.demo', '--quick', '--work-dir', str(work), '--out-dir', str(out)],
               cwd=str(tmp_path), timeout=600, env={'PYTHONPATH': REPO_ROOT})
-    positions = [log.find(f'\n[{i}/6] ') for i in range(1, 7)]
+    positions = [log.find(f'\n[{i}/7] ') for i in range(1, 8)]
     assert -1 not in positions and positions == sorted(positions), positions
     # the data went under the work dir (--quick), not into the repository's data/
     assert (work / 'data' / 'annotations' / 'person_keypoints_train.json').is_file()
+    # a pre-training epoch, its EMA backbone extracted and loaded by the fine-tuning
+    backbone = work / 'pretrain' / 'backbone.pth'
+    assert backbone.is_file() and (work / 'pretrain' / 'backbone.json').is_file()
+    assert f'load backbone. in model from: {backbone}' in log
     # 2 epochs with the stage switch before the second
     assert 'switched the training pipeline at epoch 2' in log
     assert (work / 'epoch_2.pth').is_file() and (work / 'end2end.onnx').is_file()
@@ -33,7 +37,9 @@ def test_quick_demo_runs_end_to_end(tmp_path, cli):
     assert summary['onnx']['mean_keypoint_diff_px'] < 0.05
     assert summary['seconds']['train'] > 0 and summary['seconds']['total'] >= summary['seconds']['train']
     table = (out / 'summary.md').read_text()
-    for row in ('AP50', 'AP75', 'AR', 'train time', 'total time', 'ONNX Runtime vs PyTorch'):
+    assert summary['pretrain']['epochs'] == 1 and not summary['pretrain']['cached']
+    for row in ('AP50', 'AP75', 'AR', 'pre-training time', 'train time', 'total time',
+                'ONNX Runtime vs PyTorch'):
         assert f'| {row}' in table
     assert table.splitlines()[0] in log  # the table is printed too
 

@@ -17,11 +17,11 @@ import pytest
 import rtmpose_ext  # noqa: F401
 from rtmpose_ext.deploy.__main__ import main
 from rtmpose_ext.deploy.backends import MissingToolkitError
-from rtmpose_ext.deploy.runtime import ModelInfo, create_engine, decode_simcc
+from rtmpose_ext.deploy.runtime import ModelInfo, PoseEstimator, cpu_summary, create_engine, decode_simcc
 
-from test_deploy_support import (MODEL_CFG, NCNN, NCNN_FP16, OPENVINO, ORT, ORT_FP16, RKNN_INT8, SDK,
-                                 TENSORRT_FP16, checkpoint, converted, crops, deploy_cfg, image,
-                                 pytorch_logits, top2_gap)
+from test_deploy_support import (MODEL_CFG, NCNN, NCNN_FP16, OPENVINO, OPENVINO_BF16, ORT, ORT_FP16,
+                                 RKNN_INT8, SDK, TENSORRT_FP16, checkpoint, converted, crops, deploy_cfg,
+                                 image, pytorch_logits, top2_gap)
 
 REPORT = []
 
@@ -30,8 +30,8 @@ REPORT = []
 def print_report():
     yield
     if REPORT:
-        print('\nbackend vs PyTorch fp32 (RTMPose-t, random weights, 4 crops):')
-        print(f'{"backend":<26}{"max |dlogit|":>14}{"mean dkpt px":>14}{"compared":>10}')
+        print(f'\nbackend vs PyTorch fp32 (RTMPose-t, random weights, 4 crops) on {cpu_summary()}:')
+        print(f'{"backend":<26}{"ran":>6}{"max |dlogit|":>14}{"mean dkpt px":>14}{"compared":>10}')
         for line in REPORT:
             print(line)
 
@@ -90,7 +90,8 @@ def test_export_postprocess_puts_the_decoding_into_the_graph():
 @pytest.mark.parametrize('name, package', [(TENSORRT_FP16, 'tensorrt'), (RKNN_INT8, 'rknn-toolkit2')])
 def test_missing_toolkit_stops_after_onnx_and_sdk_description(name, package, tmp_path):
     from rtmpose_ext.deploy.convert import convert
-    options = {'backend_config.quantization_config.dataset': 'calib.txt'} if 'rknn' in name else None
+    # RKNN: an interpreter that does not exist stands for a machine without `make setup-rknn`
+    options = {'backend_config.toolkit_python': str(tmp_path / 'no-python')} if 'rknn' in name else None
     with pytest.raises(MissingToolkitError, match=f'`{package}`') as info:
         convert(deploy_cfg(name), MODEL_CFG, checkpoint(), image(), str(tmp_path), deploy_options=options,
                 log=lambda line: None)
@@ -113,7 +114,7 @@ def test_command_converts_and_reports_progress(tmp_path, capsys):
     assert main([deploy_cfg(SDK), MODEL_CFG, checkpoint(), image(), '--work-dir', str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for step in ('[0/3] sdk (fp32, static)', '[1/3] ONNX model:', '[2/3] SDK description:',
-                 '[3/3] sdk model:', 'done:'):
+                 '[3/3] sdk model:', f'runs here in f32: float32; CPU: {cpu_summary()}', 'done:'):
         assert step in out
     info = ModelInfo.from_work_dir(str(tmp_path))
     assert info.net == str(tmp_path / 'end2end.onnx') and info.input_size == (192, 256)
@@ -140,8 +141,8 @@ def test_command_exits_3_naming_the_missing_package(tmp_path, capsys, monkeypatc
     ([ORT, MODEL_CFG, '--deploy-options', 'codebase_config.export_postprocess=True', '--cfg-options',
       'codec.use_dark=True'], 'codec.use_dark'),
     ([ORT, MODEL_CFG, '--deploy-options', "onnx_config.output_names=['x']"], 'output_names'),
-    ([RKNN_INT8, MODEL_CFG, '--deploy-options', 'backend_config.quantization_config.dataset=None'],
-     'quantization_config.dataset'),
+    ([RKNN_INT8, MODEL_CFG, '--deploy-options', 'backend_config.common_config.target_platform=rv1126'],
+     'target_platform'),
 ])
 def test_command_rejects_bad_arguments(args, message, capsys, tmp_path):
     cfg = deploy_cfg(args[0]) if args[0] != 'missing.py' else 'missing.py'
@@ -162,30 +163,81 @@ def test_command_rejects_missing_files(checkpoint_arg, image_arg, message, capsy
 
 # ------------------------------------------------------------------ backends against PyTorch
 
-BACKENDS = {
-    'onnxruntime fp32': (ORT, {}, 1e-3),
-    'onnxruntime fp16': (ORT_FP16, {}, 0.1),
-    'openvino (default, f32)': (OPENVINO, {}, 1e-3),
-    'openvino f16 hint': (OPENVINO, {'precision_hint': 'f16'}, 0.1),
-    'ncnn fp32': (NCNN, {}, 1e-3),
-    'ncnn fp16': (NCNN_FP16, {}, 0.1),
+# Bounds on the largest logit difference against PyTorch fp32 by the precision the engine reports it
+# ran (documented in docs/deployment.md). A reduced precision is only requested; what ran decides the
+# bound, so the tests hold on CPUs with and without bf16/f16 units. The f32 bound is never loosened.
+LOGIT_BOUNDS = {'f32': 1e-3, 'f16': 0.1, 'bf16': 0.5}
+# Share of keypoints whose arg-max is provably stable (top-2 gap > 2 x the largest logit difference),
+# compared exactly. Lower in bf16, whose 8 significant bits move the logits by ~0.15-0.2: with these
+# random weights' small top-2 gaps 47 % of the keypoints qualify on an avx512_bf16 CPU (the trained demo
+# model's AP in bf16 is in docs/deployment.md).
+MIN_STABLE = {'f32': 0.9, 'f16': 0.9, 'bf16': 0.3}
+
+BACKENDS = {  # name: (deploy config, engine options, precisions it may report)
+    'onnxruntime fp32': (ORT, {}, ('f32', )),
+    'onnxruntime fp16': (ORT_FP16, {}, ('f16', )),
+    'openvino fp32 config': (OPENVINO, {}, ('f32', )),
+    'openvino bf16 config': (OPENVINO_BF16, {}, ('bf16', 'f32')),  # f32 on CPUs without bf16 units
+    'openvino f16 hint': (OPENVINO, {'precision_hint': 'f16'}, ('f16', 'bf16', 'f32')),
+    'ncnn fp32': (NCNN, {}, ('f32', )),
+    'ncnn fp16': (NCNN_FP16, {}, ('f16', )),
+    'ncnn bf16 hint': (NCNN, {'precision_hint': 'bf16'}, ('bf16', )),
 }
 
 
 @pytest.mark.parametrize('backend', list(BACKENDS))
 def test_backend_agrees_with_pytorch(backend):
-    name, options, tolerance = BACKENDS[backend]
+    name, options, may_report = BACKENDS[backend]
     result = converted(name)
     engine = create_engine(ModelInfo.from_work_dir(result.work_dir), **options)
+    assert engine.precision in may_report, f'{backend}: ran {engine.precision} ({engine.precision_detail})'
     inputs = crops(4)
     reference = pytorch_logits(inputs)
     outputs = engine(inputs)
     diff = max(float(np.abs(o - r).max()) for o, r in zip(outputs, reference))
-    assert diff < tolerance, f'{backend}: largest logit difference {diff}'
+    assert diff < LOGIT_BOUNDS[engine.precision], f'{backend} ({engine.precision}): largest logit ' \
+        f'difference {diff}'
     kpt_ref, _ = decode_simcc(*reference, 2.0)
     kpt, _ = decode_simcc(*outputs, 2.0)
     stable = np.minimum(top2_gap(reference[0]), top2_gap(reference[1])) > 2 * diff
-    assert stable.mean() > 0.9, f'{backend}: only {stable.mean():.0%} of keypoints have a clear arg-max'
+    assert stable.mean() > MIN_STABLE[engine.precision], \
+        f'{backend}: only {stable.mean():.0%} of keypoints have a clear arg-max'
     np.testing.assert_array_equal(kpt[stable], kpt_ref[stable])
     mean_px = float(np.linalg.norm(kpt - kpt_ref, axis=-1).mean())
-    REPORT.append(f'{backend:<26}{diff:>14.3g}{mean_px:>14.3f}{stable.mean():>10.0%}')
+    REPORT.append(f'{backend:<26}{engine.precision:>6}{diff:>14.3g}{mean_px:>14.3f}{stable.mean():>10.0%}')
+
+
+@pytest.mark.parametrize('name', [ORT, OPENVINO, NCNN, SDK])
+def test_fp32_request_reports_f32(name):
+    """An fp32 deploy config runs float32 on every CPU and says so, in the conversion's result and on the
+    runtime's objects (OpenVINO reads it back from the compiled model)."""
+    result = converted(name)
+    assert result.runtime_precision.startswith('f32: '), result.runtime_precision
+    estimator = PoseEstimator(result.work_dir)
+    assert estimator.precision == 'f32' and estimator.engine.precision == 'f32'
+    hinted = create_engine(ModelInfo.from_work_dir(converted(OPENVINO_BF16).work_dir), precision_hint='f32')
+    assert hinted.precision == 'f32'
+
+
+def test_deploy_json_holds_the_requested_precision():
+    precisions = {name: _load_json(converted(name).work_dir, 'deploy.json')['models'][0]['precision']
+                  for name in (ORT, ORT_FP16, OPENVINO, OPENVINO_BF16, NCNN, NCNN_FP16)}
+    assert precisions == {ORT: 'FP32', ORT_FP16: 'FP16', OPENVINO: 'FP32', OPENVINO_BF16: 'BF16',
+                          NCNN: 'FP32', NCNN_FP16: 'FP16'}
+
+
+@pytest.mark.parametrize('name, options, message', [
+    (OPENVINO, {'precision_hint': 'fp64'}, 'precision_hint: expected one of'),
+    (NCNN, {'precision_hint': 'int4'}, 'precision_hint: expected one of'),
+    (ORT, {'precision_hint': 'bf16'}, 'precision_hint: ONNX Runtime runs the precision of the model file'),
+])
+def test_engines_reject_bad_precision_hints(name, options, message):
+    with pytest.raises(ValueError, match=message):
+        create_engine(ModelInfo.from_work_dir(converted(name).work_dir), **options)
+
+
+def test_conversion_reports_what_a_bf16_request_runs():
+    result = converted(OPENVINO_BF16)
+    ran = create_engine(ModelInfo.from_work_dir(result.work_dir)).precision
+    assert ran in ('bf16', 'f32')  # f32 on CPUs without bf16 units
+    assert result.runtime_precision == f'{ran}: OpenVINO CPU inference precision {ran}, requested bf16'

@@ -16,6 +16,7 @@ import pytest
 
 import rtmpose_ext  # noqa: F401
 from rtmpose_ext.deploy.evaluate import evaluate, format_report, main
+from rtmpose_ext.deploy.runtime import cpu_summary
 
 from test_deploy_support import MODEL_CFG, NCNN_FP16, ORT, TENSORRT_FP16, checkpoint, converted, deploy_cfg
 
@@ -67,6 +68,7 @@ def test_backend_ap_against_the_pytorch_models_predictions(name, tiny_coco, tmp_
     print('\n' + format_report(result))
     assert result.pytorch['coco/AP'] == pytest.approx(1.0)  # the construction: PyTorch against itself
     assert result.backend['coco/AP'] >= 0.995
+    assert result.precision == {ORT: 'f32', NCNN_FP16: 'f16'}[name]
     assert result.keypoint_diff['mean_px'] < 0.5
 
 
@@ -75,13 +77,14 @@ def test_command_writes_the_report(tiny_coco, tmp_path, capsys):
     args = [deploy_cfg(ORT), MODEL_CFG] + _files(converted(ORT)) + ['--checkpoint', checkpoint(), '--out',
                                                                       str(out), '--cfg-options']
     assert main(args + tiny_coco.cfg_options()) == 0
-    assert 'backend' in capsys.readouterr().out
+    assert f'backend precision: f32 (float32) on {cpu_summary()}' in capsys.readouterr().out
     report = json.loads(out.read_text())
     assert report['num_instances'] > 0 and 'coco/AP' in report['backend'] and 'coco/AP' in report['pytorch']
+    assert report['precision'] == 'f32' and report['cpu'] == cpu_summary()
 
 
 @pytest.mark.parametrize('name, files, message', [
-    (TENSORRT_FP16, ['end2end.engine'], 'tensorrt'),
+    (TENSORRT_FP16, ['end2end.onnx'], 'tensorrt needs *.engine'),
     (ORT, ['end2end.param'], 'onnxruntime needs *.onnx'),
     (ORT, ['missing.onnx'], 'no such file'),
 ])

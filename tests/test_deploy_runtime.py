@@ -8,9 +8,6 @@ the PyTorch logits' top-2 gap exceeds twice the largest logit difference (there 
 agrees); that set must cover at least 90 % of the keypoints, and all of them must be within 0.5 px.
 """
 import json
-import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -21,10 +18,10 @@ from rtmpose_ext.codecs import SimCCLabel
 from rtmpose_ext.deploy.runtime import (PoseEstimator, bbox_xyxy_to_center_scale, decode_simcc,
                                         fix_aspect_ratio, preprocess, warp_matrix)
 
+from runtime_isolation import run_runtime_alone
 from test_deploy_support import (MODEL_CFG, NCNN, ORT, PERSON_BOX, checkpoint, converted, image,
                                  pytorch_logits, top2_gap)
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BOXES = np.array([PERSON_BOX, [40, 300, 260, 620], [300, 10, 470, 250]], np.float32)
 
 
@@ -126,55 +123,27 @@ def test_missing_model_directory_is_refused(tmp_path):
         PoseEstimator(str(tmp_path))
 
 
-NO_TORCH_SCRIPT = r'''
-import importlib.abc, importlib.util, json, sys
-BLOCKED = ('torch', 'mmengine', 'mmpose', 'mmcv', 'mmdet', 'mmdeploy', 'rtmpose_ext')
-
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.split('.')[0] in BLOCKED:
-            raise ImportError(f'blocked: {name}')
-
-sys.meta_path.insert(0, Block())
-runtime_dir, image_path, boxes, work_dirs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4:]
-spec = importlib.util.spec_from_file_location('rtmpose_runtime', runtime_dir + '/__init__.py',
-                                              submodule_search_locations=[runtime_dir])
-runtime = importlib.util.module_from_spec(spec)
-sys.modules['rtmpose_runtime'] = runtime
-spec.loader.exec_module(runtime)
-import cv2, numpy as np
-results = {}
-for work_dir in work_dirs:
-    keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(image_path), np.array(boxes))
-    results[work_dir] = keypoints.tolist()
-# the tracker and the drawing too (scipy's assignment; a stand-in detector giving the first box)
-import importlib
-draw = importlib.import_module('rtmpose_runtime.draw')
-detector = lambda image: (np.array(boxes[:1], np.float32), np.array([0.9], np.float32))
-tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(work_dirs[0]), pose_kpt_thr=0.,
-                              pose_min_keypoints=1)
-image = cv2.imread(image_path)
-people = tracker(image, 0.)
-draw.draw_poses(image, people.track_ids, people.boxes, people.keypoints, people.scores)
-loaded = sorted(m for m in sys.modules if m.split('.')[0] in BLOCKED)
-print(json.dumps(dict(results=results, loaded=loaded, tracked=len(people))))
-'''
-
-
 def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
     """Loaded from its folder alone (as copied onto a device) with torch, mm* and rtmpose_ext blocked, the
     runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process; its tracker
-    and drawing run too."""
-    script = tmp_path / 'run_runtime.py'
-    script.write_text(NO_TORCH_SCRIPT)
+    and drawing run too (scipy's assignment; a stand-in detector giving the first box)."""
     work_dirs = [converted(ORT).work_dir, converted(NCNN).work_dir]
-    proc = subprocess.run([sys.executable, str(script), osp.join(REPO, 'rtmpose_ext', 'deploy', 'runtime'),
-                           image(), json.dumps(BOXES.tolist())] + work_dirs,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report['loaded'] == [] and report['tracked'] == 1
+    body = ('import cv2, importlib, numpy as np\n'
+            'boxes = np.array(json.loads(args[1]))\n'
+            'for work_dir in args[2:]:\n'
+            '    keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(args[0]), boxes)\n'
+            '    results[work_dir] = keypoints.tolist()\n'
+            'draw = importlib.import_module("rtmpose_runtime.draw")\n'
+            'detector = lambda image: (boxes[:1].astype(np.float32), np.array([0.9], np.float32))\n'
+            'tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(args[2]), pose_kpt_thr=0.,\n'
+            '                              pose_min_keypoints=1)\n'
+            'image = cv2.imread(args[0])\n'
+            'people = tracker(image, 0.)\n'
+            'draw.draw_poses(image, people.track_ids, people.boxes, people.keypoints, people.scores)\n'
+            'results["tracked"] = len(people)\n')
+    results = run_runtime_alone(tmp_path, body, [image(), json.dumps(BOXES.tolist())] + work_dirs)
+    assert results['tracked'] == 1
     img = cv2.imread(image())
     for work_dir in work_dirs:
         expected, _ = PoseEstimator(work_dir)(img, BOXES)
-        np.testing.assert_allclose(np.array(report['results'][work_dir]), expected, atol=1e-4)
+        np.testing.assert_allclose(np.array(results[work_dir]), expected, atol=1e-4)

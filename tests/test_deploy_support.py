@@ -19,6 +19,7 @@ DEPLOY_DIR = osp.join(REPO, 'configs', 'deploy')
 ORT = 'pose-detection_simcc_onnxruntime_dynamic.py'
 ORT_FP16 = 'pose-detection_simcc_onnxruntime-fp16_dynamic.py'
 OPENVINO = 'pose-detection_simcc_openvino_static-256x192.py'
+OPENVINO_BF16 = 'pose-detection_simcc_openvino-bf16_static-256x192.py'
 NCNN = 'pose-detection_simcc_ncnn_static-256x192.py'
 NCNN_FP16 = 'pose-detection_simcc_ncnn-fp16_static-256x192.py'
 TENSORRT_FP16 = 'pose-detection_simcc_tensorrt-fp16_dynamic-256x192.py'

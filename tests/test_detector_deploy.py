@@ -4,7 +4,7 @@ task read from the deploy config, argument errors; and each backend that runs he
 
 The detector is RTMDet-nano of the synthetic config with seeded weights that give tens of boxes of spread
 sizes and scores (tests/test_detector_support.py); pictures: a 320x256 synthetic scene (resized to
-160x128, padded below) and a 200x320 upright one (resized to 100x160, padded on the right). Boxes
+128x102, padded below) and a 200x320 upright one (resized to 80x128, padded on the right). Boxes
 scoring within 0.005 of the threshold (0.05) may be on one side only: a score difference of 1e-5 can put
 such a box above or below it.
 """
@@ -18,11 +18,12 @@ import pytest
 import rtmpose_ext  # noqa: F401
 from rtmpose_ext.deploy.__main__ import main
 from rtmpose_ext.deploy.configs import DeployConfigError, load_configs
+from rtmpose_ext.deploy.runtime import PersonDetector
 from rtmpose_ext.deploy.tasks import DEPLOY_TASKS, get_task
 
-from test_detector_support import (DET_CFG, NCNN, OPENVINO, ORT_DYNAMIC, ORT_STATIC, above, checkpoint,
-                                   converted, deploy_cfg, detector, image_file, match, mmdet_boxes, portrait,
-                                   scene)
+from test_detector_support import (DET_CFG, NCNN, OPENVINO, ORT_DYNAMIC, ORT_STATIC, SIZE, above,
+                                   checkpoint, converted, deploy_cfg, detector, image_file, match,
+                                   mmdet_boxes, portrait, scene)
 
 POSE_CFG = osp.join(osp.dirname(DET_CFG), '..', 'rtmpose', 'rtmpose-t_8xb256-420e_coco-256x192.py')
 REPORT = []
@@ -32,7 +33,7 @@ REPORT = []
 def print_report():
     yield
     if REPORT:
-        print('\nbackend vs PyTorch (inference_detector), RTMDet-nano 160x160, seeded weights:')
+        print(f'\nbackend vs PyTorch (inference_detector), RTMDet-nano {SIZE}x{SIZE}, seeded weights:')
         print(f'{"backend":<24}{"picture":<10}{"boxes":>6}{"min IoU":>10}{"max dscore":>12}{"max dpx":>10}')
         for line in REPORT:
             print(line)
@@ -53,7 +54,7 @@ def test_the_task_is_read_from_the_deploy_config():
     assert {('mmpose', 'PoseDetection'), ('mmdet', 'ObjectDetection')} <= set(DEPLOY_TASKS)
     deploy, model = load_configs(deploy_cfg(NCNN), DET_CFG)
     assert type(get_task(deploy)).__name__ == 'ObjectDetectionTask'
-    assert deploy.onnx_config.input_shape == [160, 160]  # None -> the test pipeline's pad size
+    assert deploy.onnx_config.input_shape == [SIZE, SIZE]  # None -> the test pipeline's pad size
 
 
 @pytest.mark.parametrize('name, options, message', [
@@ -81,24 +82,23 @@ def test_dynamic_onnxruntime_graph_ends_with_nms_and_pipeline_keeps_the_ratio():
     assert 'NonMaxSuppression' in _ops(result.onnx_file)
     tasks = _json(result.work_dir, 'pipeline.json')['pipeline']['tasks']
     transforms = {t['type']: t for t in tasks[0]['transforms'] if t['type'] != 'Pad' or 'size' in t}
-    assert transforms['Resize'] == dict(type='Resize', size=[160, 160], keep_ratio=True)
-    assert transforms['Pad']['size'] == [160, 160] and transforms['Pad']['pad_val'] == {'img': [114] * 3}
+    assert transforms['Resize'] == dict(type='Resize', size=[SIZE, SIZE], keep_ratio=True)
+    assert transforms['Pad']['size'] == [SIZE, SIZE] and transforms['Pad']['pad_val'] == {'img': [114] * 3}
     assert transforms['Normalize']['to_rgb'] is False
     assert tasks[2]['params']['with_nms'] is True and tasks[2]['params']['nms']['iou_threshold'] == 0.6
     assert _json(result.work_dir, 'detail.json')['codebase']['task'] == 'ObjectDetection'
 
 
-def test_static_configs_export_the_padded_size_and_keep_the_ratio():
-    for name in (ORT_STATIC, NCNN):
-        result = converted(name)
-        dims = onnx.load(result.onnx_file).graph.input[0].type.tensor_type.shape.dim
-        assert [d.dim_value for d in dims] == [1, 3, 160, 160]
-        resize = _json(result.work_dir, 'pipeline.json')['pipeline']['tasks'][0]['transforms'][1]
-        assert resize['keep_ratio'] is True  # MMDeploy writes keep_ratio=False for static shapes
+def _check_static(work_dir, onnx_file):
+    dims = onnx.load(onnx_file).graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_value for d in dims] == [1, 3, SIZE, SIZE]
+    resize = _json(work_dir, 'pipeline.json')['pipeline']['tasks'][0]['transforms'][1]
+    assert resize['keep_ratio'] is True  # MMDeploy writes keep_ratio=False for static shapes
 
 
-def test_ncnn_graph_ends_before_nms():
+def test_ncnn_graph_is_static_and_ends_before_nms():
     result = converted(NCNN)
+    _check_static(result.work_dir, result.onnx_file)
     assert 'NonMaxSuppression' not in _ops(result.onnx_file)
     assert [osp.basename(f) for f in result.backend_files] == ['end2end.param', 'end2end.bin']
     params = _json(result.work_dir, 'pipeline.json')['pipeline']['tasks'][2]['params']
@@ -106,11 +106,14 @@ def test_ncnn_graph_ends_before_nms():
 
 
 def test_command_converts_a_detector_and_reports_progress(tmp_path, capsys):
+    """The command line of pose models, with a detection deploy config (the static ONNX Runtime one: its
+    model is checked against PyTorch below)."""
     argv = [deploy_cfg(ORT_STATIC), DET_CFG, checkpoint(), image_file(), '--work-dir', str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert '[0/3] onnxruntime (fp32, static, NMS in the graph); model rtmdet_nano_160' in out
-    assert (tmp_path / 'end2end.onnx').exists() and (tmp_path / 'pipeline.json').exists()
+    assert '[0/3] onnxruntime (fp32, static, NMS in the graph); model rtmdet_nano_128' in out
+    _check_static(str(tmp_path), str(tmp_path / 'end2end.onnx'))
+    _agrees_with_pytorch('onnxruntime static', PersonDetector(str(tmp_path)))
 
 
 def test_command_refuses_a_bad_detector_config_without_writing(tmp_path, capsys):
@@ -122,13 +125,15 @@ def test_command_refuses_a_bad_detector_config_without_writing(tmp_path, capsys)
 
 # ------------------------------------------------------------------ backends against PyTorch
 
-BACKENDS = {'onnxruntime dynamic': ORT_DYNAMIC, 'onnxruntime static': ORT_STATIC,
-            'openvino (f32)': OPENVINO, 'ncnn (NMS in numpy)': NCNN}
+BACKENDS = {'onnxruntime dynamic': ORT_DYNAMIC, 'openvino (f32)': OPENVINO, 'ncnn (NMS in numpy)': NCNN}
 
 
 @pytest.mark.parametrize('backend', list(BACKENDS))
 def test_backend_agrees_with_pytorch(backend):
-    run = detector(BACKENDS[backend])
+    _agrees_with_pytorch(backend, detector(BACKENDS[backend]))
+
+
+def _agrees_with_pytorch(backend, run):
     margin = run.params.score_thr + 0.005
     for picture_name, picture in (('scene', scene()), ('portrait', portrait())):
         ref_boxes, ref_scores = above(*mmdet_boxes(picture), margin)

@@ -4,10 +4,7 @@ torch / OpenMMLab imports. Agreement with mmdet's ``inference_detector`` per bac
 tests/test_detector_deploy.py.
 """
 import json
-import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -16,9 +13,9 @@ import rtmpose_ext  # noqa: F401
 from rtmpose_ext.deploy.runtime import PersonDetector, PoseEstimator, nms
 from rtmpose_ext.deploy.runtime.detector_preprocess import padded_size, resized_size
 
-from test_detector_support import NCNN, ORT_DYNAMIC, converted, detector, mmdet_model, portrait, scene
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from runtime_isolation import run_runtime_alone
+from test_detector_support import (NCNN, ORT_DYNAMIC, SIZE, converted, detector, mmdet_model, mmdet_scope,
+                                   portrait, scene)
 
 
 def _mmdet_inputs(image):
@@ -28,7 +25,8 @@ def _mmdet_inputs(image):
     model = mmdet_model()
     cfg = get_test_pipeline_cfg(model.cfg.copy())
     cfg[0].type = 'mmdet.LoadImageFromNDArray'
-    data = Compose(cfg)(dict(img=image, img_id=0))
+    with mmdet_scope():
+        data = Compose(cfg)(dict(img=image, img_id=0))
     batch = model.data_preprocessor(dict(inputs=[data['inputs']], data_samples=[data['data_samples']]), False)
     return batch['inputs'].numpy(), batch['data_samples'][0].metainfo['scale_factor']
 
@@ -38,7 +36,7 @@ def test_inputs_equal_mmdet_test_pipeline_and_data_preprocessor(picture):
     image = {'scene': scene(), 'portrait': portrait(), 'tiny': scene()[:7, :5]}[picture]
     inputs, scale_factor = detector(ORT_DYNAMIC).preprocess(image)
     ref_inputs, ref_scale = _mmdet_inputs(image)
-    assert inputs.shape == ref_inputs.shape == (1, 3, 160, 160)
+    assert inputs.shape == ref_inputs.shape == (1, 3, SIZE, SIZE)
     np.testing.assert_allclose(inputs, ref_inputs, rtol=0, atol=1e-5)
     np.testing.assert_allclose(scale_factor, ref_scale, rtol=1e-12)
 
@@ -125,47 +123,20 @@ def test_model_directory_of_another_task_is_refused(tmp_path):
         PersonDetector(str(tmp_path))
 
 
-NO_TORCH_SCRIPT = r'''
-import importlib.abc, importlib.util, json, sys
-BLOCKED = ('torch', 'mmengine', 'mmpose', 'mmcv', 'mmdet', 'mmdeploy', 'rtmpose_ext')
-
-class Block(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.split('.')[0] in BLOCKED:
-            raise ImportError(f'blocked: {name}')
-
-sys.meta_path.insert(0, Block())
-runtime_dir, image_path, work_dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
-spec = importlib.util.spec_from_file_location('rtmpose_runtime', runtime_dir + '/__init__.py',
-                                              submodule_search_locations=[runtime_dir])
-runtime = importlib.util.module_from_spec(spec)
-sys.modules['rtmpose_runtime'] = runtime
-spec.loader.exec_module(runtime)
-import cv2
-results = {}
-for work_dir in work_dirs:
-    boxes, scores = runtime.PersonDetector(work_dir)(cv2.imread(image_path))
-    results[work_dir] = [boxes.tolist(), scores.tolist()]
-loaded = sorted(m for m in sys.modules if m.split('.')[0] in BLOCKED)
-print(json.dumps(dict(results=results, loaded=loaded)))
-'''
-
-
 def test_detector_runs_without_torch_or_openmmlab(tmp_path):
     """Loaded from its folder alone (as copied onto a device) with torch, mm* and rtmpose_ext blocked, the
     runtime runs the ONNX Runtime and ncnn detectors and gives the boxes it gives in-process."""
     import cv2
-    script, image_path = tmp_path / 'run_detector.py', tmp_path / 'scene.png'
-    script.write_text(NO_TORCH_SCRIPT)
+    image_path = tmp_path / 'scene.png'
     cv2.imwrite(str(image_path), scene())
     work_dirs = [converted(ORT_DYNAMIC).work_dir, converted(NCNN).work_dir]
-    proc = subprocess.run([sys.executable, str(script), osp.join(REPO, 'rtmpose_ext', 'deploy', 'runtime'),
-                           str(image_path)] + work_dirs, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report['loaded'] == []
+    body = ('import cv2\n'
+            'for work_dir in args[1:]:\n'
+            '    boxes, scores = runtime.PersonDetector(work_dir)(cv2.imread(args[0]))\n'
+            '    results[work_dir] = [boxes.tolist(), scores.tolist()]\n')
+    results = run_runtime_alone(tmp_path, body, [str(image_path)] + work_dirs)
     for work_dir in work_dirs:
         boxes, scores = PersonDetector(work_dir)(scene())
         assert len(boxes) > 10
-        np.testing.assert_allclose(np.array(report['results'][work_dir][0]), boxes, atol=1e-4)
-        np.testing.assert_allclose(np.array(report['results'][work_dir][1]), scores, atol=1e-6)
+        np.testing.assert_allclose(np.array(results[work_dir][0]), boxes, atol=1e-4)
+        np.testing.assert_allclose(np.array(results[work_dir][1]), scores, atol=1e-6)

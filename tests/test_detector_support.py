@@ -1,44 +1,34 @@
 """Shared set-up of the tests/test_detector_*.py files (this module has no tests of its own).
 
-The detector is RTMDet-nano of the CPU-scaled synthetic config (160x160 input) with weights that give
+The detector is RTMDet-nano of the CPU-scaled synthetic config (128x128 input) with weights that give
 boxes of every size and score without training (:func:`checkpoint`): BatchNorm statistics measured on
 synthetic pictures (mmdet's initial weights and unit statistics shrink the features to ~1e-6), class
 and box convolutions set so that scores spread over (0, 1) and boxes are a few strides wide. Each
-conversion is done once per test process (:func:`converted`); everything lives in one temporary folder
-removed at exit.
+conversion is done once per test process (:func:`converted`), in the temporary folder of the deploy
+tests (removed at exit).
 """
-import atexit
 import os.path as osp
-import shutil
-import tempfile
-from typing import Dict, Optional
+from typing import Dict
 
 import numpy as np
 
+from test_deploy_support import workspace  # the temporary folder of the deploy tests, removed at exit
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DET_CFG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_160-1xb32_synthetic-person.py')
+DET_CFG = osp.join(REPO, 'configs', 'rtmdet', 'rtmdet_nano_128-1xb16_synthetic-person.py')
 DEPLOY_DIR = osp.join(REPO, 'configs', 'deploy')
 ORT_DYNAMIC = 'detection_onnxruntime_dynamic.py'
 ORT_STATIC = 'detection_onnxruntime_static.py'
 OPENVINO = 'detection_openvino_static.py'
 NCNN = 'detection_ncnn_static.py'
+SIZE = 128  # the synthetic config's input (w = h)
 # OpenVINO's CPU plugin computes in bfloat16 by default on CPUs that have it: ask for float32
 ENGINE_OPTIONS = {OPENVINO: dict(precision_hint='f32')}
 
 # class-score convolutions of the test detector: logits spread by the weights, shifted by the bias
 CLS_STD, CLS_BIAS = 0.03, -3.5
 
-_ROOT: Optional[str] = None
 _CACHE: Dict[str, object] = {}
-
-
-def workspace() -> str:
-    """The shared temporary folder (created on first use, removed at exit)."""
-    global _ROOT
-    if _ROOT is None:
-        _ROOT = tempfile.mkdtemp(prefix='test_detector_')
-        atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)
-    return _ROOT
 
 
 def deploy_cfg(name: str) -> str:
@@ -64,6 +54,13 @@ def image_file() -> str:
         cv2.imwrite(path, scene())
         _CACHE['image'] = path
     return _CACHE['image']
+
+
+def mmdet_scope():
+    """A context in which mmdet's scope is the default one; the caller's is current again afterwards
+    (``init_detector`` would leave 'mmdet' current, and other tests build in other scopes)."""
+    from mmengine.registry import DefaultScope
+    return DefaultScope.overwrite_default_scope('mmdet')
 
 
 def _calibrate_batch_norm(model, pictures) -> None:
@@ -95,8 +92,10 @@ def checkpoint() -> str:
         from mmdet.apis import init_detector
         from rtmpose_ext.datasets.synthetic import make_scene
         torch.manual_seed(0)
-        model = init_detector(DET_CFG, None, device='cpu')
-        _calibrate_batch_norm(model, [make_scene(1, 'train', i, (320, 256), 'easy').image for i in range(8)])
+        pictures = [make_scene(1, 'train', i, (320, 256), 'easy').image for i in range(8)]
+        with mmdet_scope():
+            model = init_detector(DET_CFG, None, device='cpu')
+            _calibrate_batch_norm(model, pictures)
         for conv in model.bbox_head.rtm_cls:
             torch.nn.init.normal_(conv.weight, std=CLS_STD)
             torch.nn.init.constant_(conv.bias, CLS_BIAS)
@@ -130,14 +129,18 @@ def mmdet_model():
     """mmdet's model of the test checkpoint (``init_detector``), built once."""
     if 'model' not in _CACHE:
         from mmdet.apis import init_detector
-        _CACHE['model'] = init_detector(DET_CFG, checkpoint(), device='cpu')
+        path = checkpoint()
+        with mmdet_scope():
+            _CACHE['model'] = init_detector(DET_CFG, path, device='cpu')
     return _CACHE['model']
 
 
 def mmdet_boxes(image: np.ndarray):
     """Boxes (N, 4) and scores (N,) of mmdet's ``inference_detector`` on ``image``."""
     from mmdet.apis import inference_detector
-    result = inference_detector(mmdet_model(), image).pred_instances
+    model = mmdet_model()
+    with mmdet_scope():
+        result = inference_detector(model, image).pred_instances
     return result.bboxes.numpy(), result.scores.numpy()
 
 

@@ -1,19 +1,12 @@
 """tools/probe_learning.py: runs a few steps on a tiny synthetic split; bad arguments name the flag."""
-import importlib.util
 import math
-import os.path as osp
 
 import pytest
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from tool_loading import load_tool
 
 
 def _load_tool():
-    path = osp.join(REPO, 'tools', 'probe_learning.py')
-    spec = importlib.util.spec_from_file_location('probe_learning', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('probe_learning')
 
 
 @pytest.fixture(scope='module')

@@ -20,7 +20,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs', 'rtmdet')
 NANO = osp.join(CONFIGS, 'rtmdet_nano_320-8xb32_coco-person.py')
 TINY = osp.join(CONFIGS, 'rtmdet_tiny_416-8xb32_coco-person.py')
-SYNTHETIC = osp.join(CONFIGS, 'rtmdet_nano_160-1xb32_synthetic-person.py')
+SYNTHETIC = osp.join(CONFIGS, 'rtmdet_nano_128-1xb16_synthetic-person.py')
 
 
 def _installed(package, *parts):
@@ -66,7 +66,8 @@ def test_nano_person_settings_match_mmpose():
     assert ours.model.data_preprocessor == reference.model.data_preprocessor
     # the same preprocessing (ours also loads the boxes, which the evaluation does not need)
     def transforms(pipeline):
-        return [{k: v for k, v in t.items() if v is not None} for t in pipeline if t.type != 'LoadAnnotations']
+        return [{k: v for k, v in t.items() if v is not None} for t in pipeline
+                if t.type != 'LoadAnnotations']
     assert transforms(ours.test_pipeline) == transforms(reference.test_pipeline)
     for loader in ('train_dataloader', 'val_dataloader'):
         assert ours[loader].dataset.metainfo == dict(classes=('person', ))
@@ -89,8 +90,33 @@ def test_tiny_and_synthetic_configs():
     assert tiny.model.test_cfg.score_thr == 0.05 and tiny.model.bbox_head.num_classes == 1
     synthetic = _config(SYNTHETIC)
     assert _shapes(_model(SYNTHETIC)) == _shapes(_model(NANO))  # the nano network, smaller pictures
-    assert synthetic.test_pipeline[1].scale == (160, 160)
+    assert synthetic.test_pipeline[1].scale == (128, 128)
     assert synthetic.model.backbone.norm_cfg.type == 'BN'
+    assert [h.type for h in synthetic.custom_hooks] == ['EMAHook', 'ChannelsLastHook']
+
+
+@pytest.mark.parametrize('path', [NANO, TINY], ids=['nano-320', 'tiny-416'])
+def test_coco_config_takes_a_training_step_on_person_keypoint_files(path, tiny_coco):
+    """The COCO configs' training data (person boxes of a ``person_keypoints`` file, Mosaic pipeline) and
+    one loss step of their model (SyncBN runs unsynced in one process)."""
+    import torch
+    from mmdet.registry import DATASETS, MODELS
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import DefaultScope
+    cfg = _config(path)
+    cfg.train_dataloader.dataset.update(data_root=tiny_coco.data_root,
+                                        ann_file='annotations/person_keypoints_train2017.json',
+                                        data_prefix=dict(img='train2017/'))
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        dataset = DATASETS.build(cfg.train_dataloader.dataset)
+        model = MODELS.build(cfg.model)
+        batch = model.data_preprocessor(pseudo_collate([dataset[i] for i in range(2)]), True)
+        loss, _ = model.parse_losses(model(**batch, mode='loss'))
+    loss.backward()
+    size = cfg.test_pipeline[2].size
+    assert batch['inputs'].shape == (2, 3, size[1], size[0])
+    assert all(len(s.gt_instances) > 0 for s in batch['data_samples'])
+    assert torch.isfinite(loss) and model.bbox_head.rtm_cls[0].weight.grad.abs().sum() > 0
 
 
 @pytest.mark.slow  # one `mim train mmdet` run of 2 iterations and a validation on 2 CPU cores: ~30 s

@@ -5,11 +5,11 @@ AssertionError from dataset loading after the model is built, a wrong image dire
 FileNotFoundError at the first batch, a typo in the stage-2 pipeline with a KeyError that names the
 class but not where it is, a wrong evaluator annotation file with xtcocotools' FileNotFoundError.
 """
-import importlib.util
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
+from tool_loading import load_tool
 
 from rtmpose_ext.apis.config_check import (ConfigCheckError, check_config, find_path_problems,
                                            find_type_problems)
@@ -176,10 +176,7 @@ def test_tools_fail_early_with_the_messages(tiny_coco, cli, tmp_path):
     assert not osp.exists(tmp_path / 'w')  # failed before the runner made its work dir
 
     # tools/test.py, in this process: the checkpoint argument is checked too
-    spec = importlib.util.spec_from_file_location('rtmpose_ext_tools_test',
-                                                  osp.join(REPO_ROOT, 'tools', 'test.py'))
-    test_tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(test_tool)
+    test_tool = load_tool('test')
     with pytest.raises(SystemExit) as info:
         test_tool.main([
             RTMPOSE_T,

@@ -4,7 +4,7 @@
         [--lr 1e-3] [--size WxH] [--sigma-scale 1] [--pipeline weak|strong|none]
         [--head-init mmpose|std0.01|torch] [--threads 1] [--log-every 50]
 
-The README's Demo section (what limits the demo) was measured with it: from scratch the training loss
+docs/demo.md (What limits it) was measured with it: from scratch the training loss
 stays at the level of an input-independent prediction for the first 10-25k crops, whatever the
 variant. Each line gives the mean loss and ``acc_pose`` (PCK@0.05 of the input size) of the last
 ``--log-every`` iterations; the loss is summed over the batch (compare runs at the same batch size).

@@ -18,47 +18,13 @@ CHECK='import rtmpose_ext, mmpose.apis, mmdet.apis, mmdeploy.apis; from mmcv.ops
 
 cd "$ROOT"
 stamp_value() {
-  cat "$0" "$REQ"/*.txt pyproject.toml setup.cfg | sha256sum | cut -d' ' -f1
+  cat "$0" "$ROOT/tools/setup_steps.sh" "$REQ"/*.txt pyproject.toml setup.cfg | sha256sum | cut -d' ' -f1
 }
 
-t0=$(date +%s)
-step_no=0
-step() {  # step "title" "hint on failure" command...
-  local title="$1" hint="$2"; shift 2
-  step_no=$((step_no + 1))
-  local log="$VENV/setup-logs/$(printf '%02d' "$step_no")-$(echo "$title" | tr -c 'a-zA-Z0-9' '_' | cut -c1-40).log"
-  mkdir -p "$VENV/setup-logs"
-  printf '[setup %2d] %s ... ' "$step_no" "$title"
-  local s; s=$(date +%s)
-  if "$@" >"$log" 2>&1; then
-    printf 'done (%ss)\n' "$(( $(date +%s) - s ))"
-  else
-    printf 'FAILED\n'
-    echo "---- last lines of $log ----"; tail -n 25 "$log"
-    echo "setup step '$title' failed. $hint" >&2
-    echo "Full log: $log" >&2
-    exit 1
-  fi
-}
+SETUP_TAG=setup
+source "$ROOT/tools/setup_steps.sh"
 
-if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_value)" ] \
-   && "$VENV/bin/python" -c "$CHECK" >/dev/null 2>&1; then
-  echo "[setup] .venv is complete; reusing it ($(( $(date +%s) - t0 ))s)"
-  exit 0
-fi
-
-command -v "$PYTHON" >/dev/null || { echo "setup: '$PYTHON' not found; install Python 3.11 (or set PYTHON=...)" >&2; exit 1; }
-"$PYTHON" -c 'import sys; assert sys.version_info[:2] >= (3, 10), sys.version' 2>/dev/null \
-  || { echo "setup: Python >= 3.10 is required; '$PYTHON' is $("$PYTHON" --version 2>&1)" >&2; exit 1; }
-
-rm -f "$STAMP"
-rm -rf "$VENV/setup-logs"
-if [ ! -x "$VENV/bin/python" ]; then
-  step "create .venv" "Is the venv module installed (Debian: apt-get install python3-venv)?" \
-    "$PYTHON" -m venv "$VENV"
-fi
-PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
-export PIP_CONSTRAINT="$CONSTRAINTS"   # also reaches pip's build environments
+start_environment
 
 step "build tools (setuptools<81, wheel, ninja, cython, numpy)" "Check that PyPI is reachable." \
   "${PIP[@]}" install -c "$CONSTRAINTS" -r "$REQ/build.txt"

@@ -1,7 +1,7 @@
 """Train a pose model from a config (what ``mim train rtmpose_ext CONFIG`` runs).
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--no-validate]
-                                 [--auto-scale-lr] [--cfg-options KEY=VALUE ...]
+                                 [--auto-scale-lr] [--backbone-checkpoint PTH] [--cfg-options KEY=VALUE ...]
                                  [--launcher {none,pytorch,slurm,mpi}]
 
 Before anything is built the config is checked (:mod:`rtmpose_ext.apis.config_check`): unknown types
@@ -31,6 +31,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--auto-scale-lr',
                         action='store_true',
                         help="scale the learning rate by (total batch size / auto_scale_lr.base_batch_size)")
+    parser.add_argument('--backbone-checkpoint',
+                        help='start the backbone from this checkpoint (keys prefixed "backbone.", e.g. '
+                        'tools/extract_backbone.py\'s output): sets model.backbone.init_cfg to '
+                        'Pretrained with prefix "backbone."')
     parser.add_argument('--cfg-options',
                         nargs='+',
                         action=DictAction,
@@ -70,6 +74,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         if not cfg.get('auto_scale_lr', {}).get('base_batch_size'):
             raise ValueError('--auto-scale-lr needs auto_scale_lr.base_batch_size in the config')
         cfg.auto_scale_lr.enable = True
+    if args.backbone_checkpoint:
+        cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                           checkpoint=args.backbone_checkpoint)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg

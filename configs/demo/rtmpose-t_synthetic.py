@@ -7,7 +7,7 @@
 #     7x7 conv's output, flattened, is all the head knows of where a keypoint is) and the codec's
 #     sigma = sqrt(bins / 16) per axis follow the input size. At 96x128 (3x4 cells, a 1.2x cheaper step)
 #     30 epochs (16.8 min) reached AP 0.43; here 23 epochs (15.5 min) reached the same and 27 epochs
-#     (18.3 min) 0.48 (one run each; README, Demo);
+#     (18.3 min) 0.48 (one run each; docs/demo.md);
 #   - batch 32 (one process), lr 2e-3, 28 epochs of the people of the 1500 training pictures, warm-up
 #     100 iterations, cosine over the second half; the strong pipeline for the first 2 epochs only,
 #     then the weak one (from scratch the model first learns nothing for some 10-25k crops, and the
@@ -17,7 +17,7 @@
 #     train AP ~ val AP): rotations up to +-40 deg (strong) / +-20 deg (weak) instead of +-80 / +-60
 #     (the easy split's people lean by at most 10 deg); the weak stage without half-body crops, blur
 #     and the dropped rectangle (the val split's crops have none of them): at 32 epochs AP 0.573 with
-#     each in 10 % of the crops, 0.616 without (one run each; README, Demo);
+#     each in 10 % of the crops, 0.616 without (one run each; docs/demo.md);
 #   - BatchNorm (one process), NHWC weights (ChannelsLastHook), fused AdamW, the data pipeline in the
 #     main process (a worker process competes with the two torch threads for the 2 cores: 20 % slower
 #     here) with the decoded pictures cached and little meta information per sample, CocoMetric on

@@ -1,4 +1,7 @@
-# SimCC pose model -> ncnn, static 1x3x256x192, float32 weights.
+# SimCC pose model -> ncnn, static 1x3x256x192, float32 weights, float32 arithmetic on every CPU.
+# The runtime turns all of ncnn's reduced-precision switches off for FP32 (ncnn's defaults turn float16
+# storage and arithmetic on); precision='BF16' (or the runtime's precision_hint='bf16') runs bfloat16
+# storage between layers.
 # converter='pnnx' (ncnn's converter, pip package pnnx): standard ONNX export, converted by pnnx.
 # converter='mmdeploy_onnx2ncnn' (MMDeploy's C++ converter, not in its pip package): export with MMDeploy's
 # ncnn rewriters and our ncnn forms of the GAU/ScaleNorm/Scale (no split/unbind, explicit broadcasts).

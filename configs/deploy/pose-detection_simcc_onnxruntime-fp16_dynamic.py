@@ -6,7 +6,7 @@ _base_ = ['./_base_/pose-detection_simcc_dynamic-batch.py']
 onnx_config = dict(input_shape=None)
 backend_config = dict(
     type='onnxruntime',
-    precision='fp16',
+    precision='FP16',
     common_config=dict(
         min_positive_val=1e-7,          # smaller weight magnitudes are raised to this (0 stays 0)
         max_finite_val=1e4,             # larger weight magnitudes are clamped to this

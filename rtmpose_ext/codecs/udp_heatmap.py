@@ -55,6 +55,8 @@ class UDPHeatmap(BaseKeypointCodec):
             - ``'udp'``: times ``(input_size - 1) / (heatmap_size - 1)``, the exact inverse of
               ``encode``: decoded keypoints are in input-image (crop) pixels. Use it when the codec
               is called on its own, not inside mmpose's top-down estimator.
+        use_dark (bool): refine the arg-max with DARK (``'gaussian'``; mmpose always does). False: the
+            arg-max heatmap pixel (the DARK ablation). Defaults to True.
 
     Encoding, as mmpose: a Gaussian centred at the exact sub-pixel position ``x / u``, cut to the
     ``2 * 3 sigma + 1`` window around the nearest pixel; weight 0 (and no Gaussian) for invisible
@@ -96,7 +98,8 @@ class UDPHeatmap(BaseKeypointCodec):
                  sigma: float = 2.,
                  radius_factor: float = 0.0546875,
                  blur_kernel_size: int = 11,
-                 decode_unit: str = 'mmpose') -> None:
+                 decode_unit: str = 'mmpose',
+                 use_dark: bool = True) -> None:
         super().__init__()
         name = self.__class__.__name__
         if len(input_size) != 2 or min(input_size) <= 1:
@@ -110,6 +113,7 @@ class UDPHeatmap(BaseKeypointCodec):
         self.heatmap_type = heatmap_type
         self.blur_kernel_size = blur_kernel_size
         self.decode_unit = decode_unit
+        self.use_dark = use_dark
         self.scale_factor = ((np.array(input_size) - 1) / (np.array(heatmap_size) - 1)).astype(np.float32)
 
         if self.heatmap_type not in {'gaussian', 'combined'}:
@@ -189,7 +193,8 @@ class UDPHeatmap(BaseKeypointCodec):
         if self.heatmap_type == 'gaussian':
             maps = heatmaps.reshape(N * K, H, W)
             locs, scores = heatmap_maximum(maps)
-            locs = refine_heatmap_dark_udp(locs, maps, self.blur_kernel_size, ~(scores <= 0), scores)
+            if self.use_dark:
+                locs = refine_heatmap_dark_udp(locs, maps, self.blur_kernel_size, ~(scores <= 0), scores)
         else:
             maps = heatmaps.reshape(N * K, 3, H, W)
             cls = blur_maps_reflect(maps[:, 0], 2 * self.blur_kernel_size + 1).astype(maps.dtype)

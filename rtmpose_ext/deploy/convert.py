@@ -3,11 +3,14 @@
 The same steps for every task (pose models, detectors); what differs per task is read from the deploy
 config's ``codebase_config`` (type, task) and done by :mod:`.tasks`.
 
-:func:`convert` is what ``python -m rtmpose_ext.deploy`` runs. Each step reports through ``log``; a
-backend whose toolkit is missing stops the last step with
+:func:`convert` is what ``python -m rtmpose_ext.deploy`` runs. Each step reports through ``log``; the
+last one also loads the written model directory with the runtime (where a runtime for the backend is
+installed) and reports the precision it actually runs on this CPU. A backend whose toolkit is missing
+stops the last step with
 :class:`~rtmpose_ext.deploy.backends.MissingToolkitError` after the ONNX model and the SDK description
 have been written.
 """
+import inspect
 import os.path as osp
 import time
 from dataclasses import dataclass, field
@@ -18,23 +21,38 @@ from mmengine.config import Config
 from .backends import get_converter
 from .configs import is_dynamic_batch, load_configs
 from .export import example_image, export_onnx
+from .precision import requested_precision
+from .runtime.cpu import cpu_summary
+from .scope import caller_scope_kept
 from .sdk_info import export_sdk_info
 from .tasks import get_task
 
 
 @dataclass
 class ConversionResult:
-    """Paths written by :func:`convert`."""
+    """Paths written by :func:`convert`, and the precision the runtime runs the model in here
+    (``engine.precision_detail``; '' where this machine has no runtime for the backend)."""
     work_dir: str
     onnx_file: str
     sdk_files: List[str]
     backend_files: List[str] = field(default_factory=list)
+    runtime_precision: str = ''
+
+
+def runtime_precision(work_dir: str) -> str:
+    """What the runtime's engine for ``work_dir`` runs ('f32', 'bf16' or 'f16' and how), or '' where the
+    runtime has no engine for its network file (TensorRT, RKNN)."""
+    from .runtime import ENGINES, NetworkInfo, create_engine
+    info = NetworkInfo.network_of(work_dir)  # pose model or detector
+    if osp.splitext(info.net)[1] not in ENGINES:
+        return ''
+    engine = create_engine(info)
+    return f'{engine.precision}: {engine.precision_detail}'
 
 
 def _describe(deploy_cfg: Config) -> str:
     backend_cfg = deploy_cfg.backend_config
-    precision = backend_cfg.get('precision') or (
-        'fp16' if backend_cfg.get('common_config', {}).get('fp16_mode') else None) or 'fp32'
+    precision = requested_precision(deploy_cfg)
     batch = 'dynamic batch' if is_dynamic_batch(deploy_cfg) else 'static'
     graph = get_task(deploy_cfg).describe(deploy_cfg)
     return f'{backend_cfg.type} ({str(precision).lower()}, {batch}{graph})'
@@ -64,7 +82,18 @@ def convert(deploy_cfg: Union[str, Config],
 
     Returns:
         ConversionResult: The ONNX file, the SDK files and the backend files.
+
+    The caller's mmengine default scope is current again when it returns (inside, MMDeploy's task
+    processors make the model config's scope current).
     """
+    with caller_scope_kept():
+        return _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options,
+                        model_options, log)
+
+
+def _convert(deploy_cfg, model_cfg, checkpoint, image, work_dir, device, deploy_options, model_options,
+             log) -> ConversionResult:
+    """The steps of :func:`convert`."""
     deploy_cfg, model_cfg = load_configs(deploy_cfg, model_cfg, deploy_options, model_options)
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'CHECKPOINT: no such file: {checkpoint!r}')
@@ -86,6 +115,11 @@ def convert(deploy_cfg: Union[str, Config],
 
     result = ConversionResult(work_dir, onnx_file, sdk_files)
     t0 = time.perf_counter()
-    result.backend_files = converter.convert(onnx_file, work_dir, deploy_cfg, model_cfg, device)
+    # converters with steps of their own (RKNN's toolkit job) report them through ``log`` as well
+    extra = {'log': log} if 'log' in inspect.signature(converter.convert).parameters else {}
+    result.backend_files = converter.convert(onnx_file, work_dir, deploy_cfg, model_cfg, device, **extra)
     log(f'[3/3] {converter.name} model: {", ".join(result.backend_files)} ({time.perf_counter() - t0:.1f} s)')
+    result.runtime_precision = runtime_precision(work_dir)
+    if result.runtime_precision:
+        log(f'      runs here in {result.runtime_precision}; CPU: {cpu_summary()}')
     return result

@@ -8,7 +8,8 @@ model (flip test off, as in the export) runs on the same batches and the report 
 per-keypoint differences between the two.
 
 Backend files: ``end2end.onnx`` (ONNX Runtime), ``end2end.xml`` (OpenVINO), ``end2end.param end2end.bin``
-(ncnn). Example:
+(ncnn), ``end2end.rknn`` (RKNN, run in rknn-toolkit2's PC simulator, rebuilt from the conversion's
+``rknn_job.json``), ``end2end.engine`` (TensorRT, on a CUDA device). Example:
 
     python -m rtmpose_ext.deploy.evaluate configs/deploy/pose-detection_simcc_onnxruntime_dynamic.py \\
         configs/rtmpose/rtmpose-t_8xb256-420e_coco-256x192.py work/ort/end2end.onnx \\
@@ -26,7 +27,8 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 from mmengine.config import DictAction
 
-RUNNABLE_BACKENDS = ('onnxruntime', 'openvino', 'ncnn')
+# rknn: in rknn-toolkit2's PC simulator; tensorrt: needs the tensorrt package and a CUDA device
+RUNNABLE_BACKENDS = ('onnxruntime', 'openvino', 'ncnn', 'rknn', 'tensorrt')
 
 
 @dataclass
@@ -36,9 +38,13 @@ class EvaluationResult:
     ``keypoint_diff`` (with a checkpoint): ``mean_px`` / ``max_px`` distance between the two models'
     keypoints in image pixels, ``mean_score`` / ``max_score`` absolute score difference, ``num`` keypoints.
     ``predictions``: per annotation id, ``[keypoints (K, 2), scores (K,)]`` lists for 'backend' (and
-    'pytorch').
+    'pytorch'). ``precision``: what the backend's engine ran ('f32', 'bf16', 'f16'), ``precision_detail``
+    how, ``cpu`` the CPU it ran on (with its reduced-precision flags).
     """
     backend: Dict[str, float]
+    precision: str = ''
+    precision_detail: str = ''
+    cpu: str = ''
     pytorch: Optional[Dict[str, float]] = None
     keypoint_diff: Optional[Dict[str, float]] = None
     num_instances: int = 0
@@ -51,14 +57,15 @@ def _codec(model_cfg) -> dict:
 
 def backend_model_info(deploy_cfg, model_cfg, files: Sequence[str]):
     """A runtime :class:`~rtmpose_ext.deploy.runtime.ModelInfo` for ``files`` from the two configs."""
+    from .precision import requested_precision
     from .runtime import ModelInfo
     from .sdk_info import bbox_padding
-    backend_cfg, onnx_cfg = deploy_cfg.backend_config, deploy_cfg.onnx_config
+    onnx_cfg = deploy_cfg.onnx_config
     codec, preprocessor = _codec(model_cfg), model_cfg.model.data_preprocessor
     return ModelInfo(work_dir=osp.dirname(files[0]),
                      net=files[0],
                      weights=files[1] if len(files) > 1 else '',
-                     precision=str(backend_cfg.get('precision', 'FP32')).upper(),
+                     precision=requested_precision(deploy_cfg),
                      input_name=onnx_cfg.input_names[0],
                      output_names=list(onnx_cfg.output_names),
                      input_size=tuple(codec['input_size']),
@@ -73,11 +80,11 @@ def backend_model_info(deploy_cfg, model_cfg, files: Sequence[str]):
 def _check_files(backend: str, files: Sequence[str]) -> None:
     from .configs import DeployConfigError
     if backend not in RUNNABLE_BACKENDS:
-        needs = {'tensorrt': 'tensorrt', 'rknn': 'rknn-toolkit2 (on the device: rknn-toolkit-lite2)',
-                 'sdk': 'mmdeploy-runtime'}.get(backend, backend)
+        needs = {'sdk': 'mmdeploy-runtime'}.get(backend, backend)
         raise DeployConfigError(f'backend {backend!r}: no runtime for it here (it needs {needs}); '
                                 f'evaluable backends: {RUNNABLE_BACKENDS}')
-    expected = {'onnxruntime': ['.onnx'], 'openvino': ['.xml'], 'ncnn': ['.param', '.bin']}[backend]
+    expected = {'onnxruntime': ['.onnx'], 'openvino': ['.xml'], 'ncnn': ['.param', '.bin'],
+                'rknn': ['.rknn'], 'tensorrt': ['.engine']}[backend]
     exts = [osp.splitext(f)[1] for f in files]
     if exts[:len(expected)] != expected:
         raise DeployConfigError(f'BACKEND_FILES: {backend} needs {" ".join("*" + e for e in expected)}, '
@@ -97,13 +104,22 @@ def _pred_instances(keypoints: np.ndarray, scores: np.ndarray, sample):
                         bboxes=sample.gt_instances.bboxes, bbox_scores=sample.gt_instances.bbox_scores)
 
 
+def _evaluation_engine(info, engine_options: Optional[Dict]):
+    """The runtime's engine for the net file; an RKNN model runs in rknn-toolkit2's PC simulator, rebuilt
+    from the conversion's job (``rknn_job.json`` beside the ``.rknn`` file)."""
+    if info.net.endswith('.rknn'):
+        from .rknn.simulator import RKNNSimulatorEngine
+        return RKNNSimulatorEngine(info.work_dir)
+    from .runtime import create_engine
+    return create_engine(info, **(engine_options or {}))
+
+
 class BackendPredictor:
     """The backend network + SimCC decoding on a preprocessed batch; returns mmpose data samples."""
 
     def __init__(self, deploy_cfg, model_cfg, files: Sequence[str], engine_options: Optional[Dict] = None):
-        from .runtime import create_engine
         info = backend_model_info(deploy_cfg, model_cfg, files)
-        self.engine = create_engine(info, **(engine_options or {}))
+        self.engine = _evaluation_engine(info, engine_options)
         self.split_ratio = float(_codec(model_cfg)['simcc_split_ratio'])
         self.export_postprocess = bool(deploy_cfg.codebase_config.get('export_postprocess', False))
 
@@ -172,8 +188,12 @@ def evaluate(deploy_cfg, model_cfg, backend_files: Sequence[str], checkpoint: Op
                 predictions[name].update({int(s.id): _as_lists(s.pred_instances) for s in samples})
     num = len(loader.dataset)
     log(f'ran {num} instances through {backend} ({time.perf_counter() - t0:.1f} s)')
+    from .runtime import cpu_summary
+    engine = predictor.engine
+    log(f'{backend} ran in {engine.precision}: {engine.precision_detail}')
     result = EvaluationResult(backend=_floats(evaluators['backend'].evaluate(num)), num_instances=num,
-                              predictions=predictions)
+                              predictions=predictions, precision=engine.precision,
+                              precision_detail=engine.precision_detail, cpu=cpu_summary())
     if model is not None:
         result.pytorch = _floats(evaluators['pytorch'].evaluate(num))
         result.keypoint_diff = keypoint_differences(predictions['backend'], predictions['pytorch'])
@@ -202,7 +222,10 @@ def keypoint_differences(a: Dict[int, list], b: Dict[int, list]) -> Dict[str, fl
 
 def format_report(result: EvaluationResult) -> str:
     """The metrics side by side (backend, PyTorch, difference) and the keypoint differences."""
-    lines = [f'{"metric":<12}{"backend":>10}' + (f'{"pytorch":>10}{"diff":>10}' if result.pytorch else '')]
+    lines = [f'backend precision: {result.precision} ({result.precision_detail}) on {result.cpu}'] \
+        if result.precision else []
+    header = f'{"metric":<12}{"backend":>10}'
+    lines.append(header + (f'{"pytorch":>10}{"diff":>10}' if result.pytorch else ''))
     for key, value in result.backend.items():
         line = f'{key.split("/")[-1]:<12}{value:>10.4f}'
         if result.pytorch:
@@ -226,8 +249,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None, metavar='KEY=VALUE',
                         help='overrides of the model config (data paths, batch size, ...)')
     parser.add_argument('--num-threads', type=int, default=None, help='CPU threads of the backend')
-    parser.add_argument('--precision-hint', default=None,
-                        help="OpenVINO INFERENCE_PRECISION_HINT, e.g. 'f16'")
+    parser.add_argument('--precision-hint', default=None, choices=('f32', 'bf16', 'f16'),
+                        help="OpenVINO / ncnn: run this precision instead of the model's (deploy.json)")
     parser.add_argument('--out', default=None, help='write the metrics (and differences) as JSON here')
     return parser.parse_args(argv)
 

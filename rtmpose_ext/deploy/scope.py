@@ -7,8 +7,10 @@ name ``'BaseTask'``, which exists from the second task on. So in one process the
 evaluation after conversion). :func:`apply_task_scope_fix` wraps ``BaseTask.__init__`` once so that it
 ends with the model config's scope current; applied when :mod:`rtmpose_ext.deploy` is imported.
 """
+import copy
 import functools
 import time
+from contextlib import contextmanager
 
 _MARK = '_rtmpose_ext_keeps_model_scope'
 
@@ -19,6 +21,20 @@ def ensure_default_scope(scope: str) -> None:
     current = DefaultScope.get_current_instance()
     if current is None or current.scope_name != scope:
         DefaultScope.get_instance(f'rtmpose_ext-deploy-{scope}-{time.time_ns()}', scope_name=scope)
+
+
+@contextmanager
+def caller_scope_kept():
+    """Run a block (a conversion) and make the caller's default scope current again afterwards: inside,
+    each task processor makes its model config's scope current (a detector's 'mmdet', a pose model's
+    'rtmpose_ext'), which would otherwise stay in force for the caller's next registry builds (also
+    where the caller had none)."""
+    from mmengine.registry import DefaultScope
+    saved = copy.copy(DefaultScope._instance_dict)  # what DefaultScope.overwrite_default_scope restores
+    try:
+        yield
+    finally:
+        DefaultScope._instance_dict = saved
 
 
 def apply_task_scope_fix() -> None:

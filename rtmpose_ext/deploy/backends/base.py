@@ -69,5 +69,5 @@ def get_converter(backend: str) -> BackendConverter:
     if backend not in BACKEND_CONVERTERS:
         from ..configs import DeployConfigError
         raise DeployConfigError(f'backend_config.type: no converter for {backend!r}; available: '
-                         f'{sorted(BACKEND_CONVERTERS)}')
+                                f'{sorted(BACKEND_CONVERTERS)}')
     return BACKEND_CONVERTERS[backend]

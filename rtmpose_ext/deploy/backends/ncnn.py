@@ -10,8 +10,10 @@
   ``mmdeploy::AdaptiveAvgPool2d``, static shapes) and with our ncnn forms of the GAU, ScaleNorm and Scale
   (no split/unbind, explicit broadcasts; :mod:`rtmpose_ext.deploy.rewriters.rtmcc_block`).
 
-``backend_config.precision``: ``'FP32'`` or ``'FP16'``; with pnnx, FP16 stores float16 weights, and the
-runtime enables ncnn's fp16 storage/arithmetic for FP16 models (used where the CPU supports them).
+``backend_config.precision``: ``'FP32'``, ``'FP16'`` or ``'BF16'``; with pnnx, FP16 stores float16 weights.
+The runtime sets every one of ncnn's reduced-precision switches from it (ncnn's own defaults turn float16
+storage and arithmetic on): FP32 all off, FP16 float16 storage and arithmetic (arithmetic where the CPU has
+it), BF16 bfloat16 storage with float32 weights.
 """
 import os
 import os.path as osp
@@ -23,9 +25,10 @@ from typing import Dict, List
 from mmengine.config import Config
 
 from ..configs import DeployConfigError
+from ..precision import check_precision
 from .base import BackendConverter, MissingToolkitError, register_converter, require
 
-PRECISIONS = ('FP32', 'FP16')
+PRECISIONS = ('FP32', 'FP16', 'BF16')
 CONVERTERS = ('pnnx', 'mmdeploy_onnx2ncnn')
 
 
@@ -78,10 +81,7 @@ class NCNNConverter(BackendConverter):
         if onnx_cfg.get('dynamic_axes'):
             raise DeployConfigError('onnx_config.dynamic_axes: ncnn models are static; remove the dynamic '
                                     'axes')
-        precision = backend_cfg.get('precision', 'FP32')
-        if precision not in PRECISIONS:
-            raise DeployConfigError(f'backend_config.precision: expected one of {PRECISIONS}, got '
-                                    f'{precision!r}')
+        check_precision(deploy_cfg, self.name, PRECISIONS)
         if backend_cfg.get('converter', 'pnnx') not in CONVERTERS:
             raise DeployConfigError(f'backend_config.converter: expected one of {CONVERTERS}, got '
                                     f'{backend_cfg.get("converter")!r}')
@@ -106,5 +106,5 @@ class NCNNConverter(BackendConverter):
         w, h = onnx_cfg.input_shape
         names = {'in0': onnx_cfg.input_names[0]}
         names.update({f'out{i}': n for i, n in enumerate(onnx_cfg.output_names)})
-        return pnnx_convert(onnx_file, prefix, [1, 3, h, w], backend_cfg.get('precision', 'FP32') == 'FP16',
-                            names)
+        fp16_weights = check_precision(deploy_cfg, self.name, PRECISIONS) == 'FP16'
+        return pnnx_convert(onnx_file, prefix, [1, 3, h, w], fp16_weights, names)

@@ -16,6 +16,10 @@ module has ``overflow_safe=True``).
 ncnn: the same, with the divisions broadcast explicitly over an inserted axis, as MMDeploy's ncnn rewrite
 of mmpose's ScaleNorm does (for ncnn's BinaryOp broadcasting, by its comment). It applies when the model
 is exported with MMDeploy's ncnn rewriters, i.e. for ``mmdeploy_onnx2ncnn``; pnnx gets the standard form.
+
+RKNN: the same, with the norm as ``Sqrt(ReduceSum((x / m) * (x / m)))``: RKNN's board runtime has no
+ReduceL2. After the division by ``m`` every square is <= 1 and their sum <= dim, so the sum of squares
+cannot overflow in float16 either (with ``scale_norm_overflow_safe=False``: ``sqrt(sum(x * x))``).
 """
 import torch
 from mmdeploy.core import FUNCTION_REWRITER
@@ -32,12 +36,20 @@ def _divide(a: Tensor, b: Tensor, explicit_broadcast: bool) -> Tensor:
     return a / b
 
 
+def _l2_norm(y: Tensor, sum_of_squares: bool) -> Tensor:
+    """(..., 1) L2 norm over the last axis of ``y``: ReduceL2, or Sqrt(ReduceSum(y * y)) (no ReduceL2)."""
+    if sum_of_squares:
+        return (y * y).sum(dim=-1, keepdim=True).sqrt()
+    return torch.linalg.norm(y, dim=-1, keepdim=True)
+
+
 def overflow_safe_scale_norm(x: Tensor, scale: float, eps: float, g: Tensor,
-                             explicit_broadcast: bool = False) -> Tensor:
+                             explicit_broadcast: bool = False, sum_of_squares: bool = False) -> Tensor:
     """ScaleNorm ``x / max(||x||_2 * scale, eps) * g`` over the last axis of ``x`` (N, K, D), with no
-    intermediate larger than ``max|x|`` (see the module docstring). Returns a tensor shaped like ``x``."""
+    intermediate larger than ``max|x|`` (see the module docstring). Returns a tensor shaped like ``x``.
+    ``sum_of_squares``: the norm without ReduceL2 (for RKNN)."""
     m = x.abs().amax(dim=-1, keepdim=True).clamp(min=FP16_SMALLEST_NORMAL)  # (N, K, 1)
-    norm = torch.linalg.norm(_divide(x, m, explicit_broadcast), dim=-1, keepdim=True) * scale * m
+    norm = _l2_norm(_divide(x, m, explicit_broadcast), sum_of_squares) * scale * m
     return _divide(x, norm.clamp(min=eps), explicit_broadcast) * g
 
 
@@ -63,3 +75,14 @@ def scale_norm__forward__ncnn(self, x):
         return overflow_safe_scale_norm(x, self.scale, self.eps, self.g, explicit_broadcast=True)
     norm = torch.linalg.norm(x, dim=-1, keepdim=True) * self.scale
     return _divide(x, norm.clamp(min=self.eps), explicit_broadcast=True) * self.g
+
+
+@FUNCTION_REWRITER.register_rewriter('rtmpose_ext.models.utils.ScaleNorm.forward', backend='rknn')
+def scale_norm__forward__rknn(self, x):
+    """Overflow-safe ScaleNorm without ReduceL2 (RKNN); with ``scale_norm_overflow_safe=False``
+    ``x / max(sqrt(sum(x * x)) * scale, eps) * g``."""
+    ctx = FUNCTION_REWRITER.get_context()
+    if _overflow_safe(ctx):
+        return overflow_safe_scale_norm(x, self.scale, self.eps, self.g, sum_of_squares=True)
+    norm = _l2_norm(x, sum_of_squares=True) * self.scale
+    return x / norm.clamp(min=self.eps) * self.g

@@ -4,32 +4,20 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .detector_postprocess import DetectionParams
-from .model_info import net_files, pipeline_tasks, read_sdk_files
+from .model_info import NetworkInfo, pipeline_tasks, read_sdk_files
 
 
 @dataclass
-class DetectorInfo:
+class DetectorInfo(NetworkInfo):
     """Preprocessing, post-processing and file information of an exported detector.
 
-    Attributes:
-        work_dir (str): The model directory.
-        net (str): Path of the network file (``.onnx``, ``.xml`` or ``.param``).
-        weights (str): Path of the weight file (``.bin``) or '' when the net holds them.
-        precision (str): 'FP32', 'FP16' or 'INT8' as in deploy.json.
-        input_name (str): Name of the network input.
-        output_names (list[str]): Names of the two outputs: ``dets``, ``labels`` (NMS in the graph) or
-            ``boxes``, ``scores`` (every prior's box and class scores).
+    Attributes (besides :class:`~.model_info.NetworkInfo`'s; ``output_names``: ``dets``, ``labels`` with
+    NMS in the graph, or ``boxes``, ``scores`` of every prior):
         transforms (list[dict]): The Preprocess transforms of pipeline.json (mmdet's test pipeline).
         input_shape (tuple[int, int], optional): (w, h) of a static network input; None if dynamic.
         params (DetectionParams): The model config's ``test_cfg`` (thresholds, NMS IoU, boxes per image).
         with_nms (bool): Whether the graph ends with NMS.
     """
-    work_dir: str
-    net: str
-    weights: str
-    precision: str
-    input_name: str
-    output_names: List[str]
     transforms: List[dict]
     input_shape: Optional[Tuple[int, int]]
     params: DetectionParams
@@ -44,14 +32,8 @@ class DetectorInfo:
         onnx_cfg = detail['onnx_config']
         dynamic = bool((onnx_cfg.get('dynamic_axes') or {}).get(onnx_cfg['input_names'][0]))
         shape = onnx_cfg.get('input_shape')
-        net, weights = net_files(work_dir, deploy)
         return cls(
-            work_dir=work_dir,
-            net=net,
-            weights=weights,
-            precision=str(deploy['models'][0].get('precision', 'FP32')).upper(),
-            input_name=onnx_cfg['input_names'][0],
-            output_names=list(onnx_cfg['output_names']),
+            **NetworkInfo.fields(work_dir, deploy, detail),
             transforms=list(tasks['Preprocess']['transforms']),
             input_shape=None if dynamic or not shape else (int(shape[0]), int(shape[1])),
             params=DetectionParams(score_thr=float(test_cfg['score_thr']),

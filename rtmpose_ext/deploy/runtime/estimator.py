@@ -14,8 +14,12 @@ class PoseEstimator:
 
     Args:
         work_dir (str): The model directory (backend files + deploy.json, pipeline.json, detail.json).
-        **engine_options: ``num_threads``; for OpenVINO ``precision_hint`` and ``device``
-            (see :mod:`.engines`).
+        **engine_options: ``num_threads``; ``precision_hint`` ('f32', 'bf16', 'f16'; OpenVINO and ncnn:
+            instead of the model's precision), OpenVINO's ``device`` (see :mod:`.engines`).
+
+    Attributes:
+        precision (str): What the engine runs: 'f32', 'bf16' or 'f16' (read back from OpenVINO);
+            ``engine.precision_detail`` says how.
 
     Example:
         >>> estimator = PoseEstimator('work_dirs/rtmpose-t_ort')
@@ -25,6 +29,10 @@ class PoseEstimator:
     def __init__(self, work_dir: str, **engine_options):
         self.info = ModelInfo.from_work_dir(work_dir)
         self.engine = create_engine(self.info, **engine_options)
+
+    @property
+    def precision(self) -> str:
+        return self.engine.precision
 
     def __call__(self, image: np.ndarray,
                  bboxes: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:

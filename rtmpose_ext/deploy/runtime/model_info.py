@@ -47,16 +47,6 @@ def pipeline_tasks(pipeline: dict) -> dict:
     return {t.get('name'): t for t in pipeline['pipeline']['tasks']}
 
 
-def net_files(work_dir: str, deploy: dict) -> Tuple[str, str]:
-    """Paths of the network file and of its weights ('' when the net holds them), from ``deploy.json``."""
-    model = deploy['models'][0]
-    net = osp.join(work_dir, model['net'])
-    if not osp.isfile(net):
-        raise FileNotFoundError(f'deploy.json names the network file {model["net"]!r}, not found in '
-                                f'{work_dir!r}')
-    return net, osp.join(work_dir, model['weights']) if model.get('weights') else ''
-
-
 def _transform(transforms: List[dict], kind: str) -> dict:
     for t in transforms:
         if t.get('type') == kind:
@@ -65,22 +55,16 @@ def _transform(transforms: List[dict], kind: str) -> dict:
 
 
 @dataclass
-class ModelInfo:
-    """Preprocessing, decoding and file information of an exported SimCC pose model.
+class NetworkInfo:
+    """The network of an exported model directory (what the engines read).
 
     Attributes:
         work_dir (str): The model directory.
         net (str): Path of the network file (``.onnx``, ``.xml`` or ``.param``).
         weights (str): Path of the weight file (``.bin``) or '' when the net holds them.
-        precision (str): 'FP32', 'FP16' or 'INT8' as in deploy.json.
+        precision (str): 'FP32', 'FP16', 'BF16' or 'INT8' as in deploy.json (the deploy config's).
         input_name (str): Name of the network input.
-        output_names (list[str]): Names of the two outputs (logits x/y, or keypoints/scores).
-        input_size (tuple[int, int]): Network input (w, h) in pixels.
-        padding (float): Box padding factor (the box is enlarged by it before the crop).
-        mean, std (np.ndarray): (3, ) float32 normalisation, in the channel order fed to the network.
-        to_rgb (bool): Whether BGR images are converted to RGB before normalising.
-        split_ratio (float): SimCC bins per input pixel.
-        export_postprocess (bool): Whether the network outputs decoded keypoints and scores.
+        output_names (list[str]): Names of the outputs, in the order the engines return them.
     """
     work_dir: str
     net: str
@@ -88,6 +72,39 @@ class ModelInfo:
     precision: str
     input_name: str
     output_names: List[str]
+
+    @staticmethod
+    def fields(work_dir: str, deploy: dict, detail: dict) -> dict:
+        """The attributes above from ``deploy.json`` and ``detail.json`` of ``work_dir``."""
+        model, onnx_cfg = deploy['models'][0], detail['onnx_config']
+        net = osp.join(work_dir, model['net'])
+        if not osp.isfile(net):
+            raise FileNotFoundError(f'deploy.json names the network file {model["net"]!r}, not found in '
+                                    f'{work_dir!r}')
+        return dict(work_dir=work_dir, net=net,
+                    weights=osp.join(work_dir, model['weights']) if model.get('weights') else '',
+                    precision=str(model.get('precision', 'FP32')).upper(),
+                    input_name=onnx_cfg['input_names'][0], output_names=list(onnx_cfg['output_names']))
+
+    @classmethod
+    def network_of(cls, work_dir: str) -> 'NetworkInfo':
+        """The network of a model directory of any task (what an engine needs; no task check)."""
+        return cls(**cls.fields(work_dir, _load_json(work_dir, 'deploy.json'),
+                                _load_json(work_dir, 'detail.json')))
+
+
+@dataclass
+class ModelInfo(NetworkInfo):
+    """Preprocessing, decoding and file information of an exported SimCC pose model.
+
+    Attributes (besides :class:`NetworkInfo`'s; ``output_names``: logits x/y, or keypoints/scores):
+        input_size (tuple[int, int]): Network input (w, h) in pixels.
+        padding (float): Box padding factor (the box is enlarged by it before the crop).
+        mean, std (np.ndarray): (3, ) float32 normalisation, in the channel order fed to the network.
+        to_rgb (bool): Whether BGR images are converted to RGB before normalising.
+        split_ratio (float): SimCC bins per input pixel.
+        export_postprocess (bool): Whether the network outputs decoded keypoints and scores.
+    """
     input_size: Tuple[int, int]
     padding: float
     mean: np.ndarray
@@ -107,15 +124,8 @@ class ModelInfo:
             raise ValueError('pipeline.json: use_dark=True (DARK refinement) is not implemented by the '
                              'runtime; export a model whose codec has use_dark=False')
         normalize = _transform(transforms, 'Normalize')
-        onnx_cfg = detail['onnx_config']
-        net, weights = net_files(work_dir, deploy)
         return cls(
-            work_dir=work_dir,
-            net=net,
-            weights=weights,
-            precision=str(deploy['models'][0].get('precision', 'FP32')).upper(),
-            input_name=onnx_cfg['input_names'][0],
-            output_names=list(onnx_cfg['output_names']),
+            **NetworkInfo.fields(work_dir, deploy, detail),
             input_size=tuple(int(v) for v in _transform(transforms, 'TopDownAffine')['image_size']),
             padding=float(_transform(transforms, 'TopDownGetBboxCenterScale').get('padding', 1.25)),
             mean=np.asarray(normalize['mean'], np.float32),

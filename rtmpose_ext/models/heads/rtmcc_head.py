@@ -52,6 +52,8 @@ class RTMCCHead(BaseSimCCHead):
             ``drop_path``, ``act_fn``, ``use_rel_bias``, ``pos_enc`` (defaults 256, 128, 2, 0., 0.,
             'ReLU', False, False; mmpose requires all eight), and optionally ``eps`` and ``bias`` (passed to
             :class:`RTMCCBlock`; not in mmpose). Any other key is a ``ValueError`` (mmpose ignores it).
+        use_gau (bool): False: no GAU, the FC features (B, K, hidden_dims) go straight to the classifiers
+            (the ablation of the RTMPose paper; not in mmpose). Defaults to True.
         loss (dict): Config of the loss, built from ``rtmpose_ext.registry.MODELS``. Defaults to
             ``dict(type='KLDiscretLoss', use_target_weight=True)``.
         decoder (dict, optional): Codec config (e.g. ``SimCCLabel``), built from
@@ -78,6 +80,7 @@ class RTMCCHead(BaseSimCCHead):
         loss: ConfigType = dict(type='KLDiscretLoss', use_target_weight=True),
         decoder: OptConfigType = None,
         init_cfg: OptConfigType = None,
+        use_gau: bool = True,
     ):
         if init_cfg is None:
             init_cfg = self.default_init_cfg
@@ -115,22 +118,25 @@ class RTMCCHead(BaseSimCCHead):
         W = int(self.input_size[0] * self.simcc_split_ratio)
         H = int(self.input_size[1] * self.simcc_split_ratio)
 
-        self.gau = RTMCCBlock(self.out_channels,
-                              gau_cfg['hidden_dims'],
-                              gau_cfg['hidden_dims'],
-                              s=gau_cfg['s'],
-                              expansion_factor=gau_cfg['expansion_factor'],
-                              dropout_rate=gau_cfg['dropout_rate'],
-                              drop_path=gau_cfg['drop_path'],
-                              attn_type='self-attn',
-                              act_fn=gau_cfg['act_fn'],
-                              use_rel_bias=gau_cfg['use_rel_bias'],
-                              pos_enc=gau_cfg['pos_enc'],
-                              **{k: gau_cfg[k]
-                                 for k in _GAU_EXTRA_KEYS if k in gau_cfg})
+        self.gau = self._make_gau(gau_cfg) if use_gau else nn.Identity()
 
         self.cls_x = nn.Linear(gau_cfg['hidden_dims'], W, bias=False)
         self.cls_y = nn.Linear(gau_cfg['hidden_dims'], H, bias=False)
+
+    def _make_gau(self, gau_cfg: dict) -> RTMCCBlock:
+        """The GAU over the K keypoint tokens of ``gau_cfg['hidden_dims']`` features."""
+        return RTMCCBlock(self.out_channels,
+                          gau_cfg['hidden_dims'],
+                          gau_cfg['hidden_dims'],
+                          s=gau_cfg['s'],
+                          expansion_factor=gau_cfg['expansion_factor'],
+                          dropout_rate=gau_cfg['dropout_rate'],
+                          drop_path=gau_cfg['drop_path'],
+                          attn_type='self-attn',
+                          act_fn=gau_cfg['act_fn'],
+                          use_rel_bias=gau_cfg['use_rel_bias'],
+                          pos_enc=gau_cfg['pos_enc'],
+                          **{k: gau_cfg[k] for k in _GAU_EXTRA_KEYS if k in gau_cfg})
 
     def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
         """SimCC logits from the last feature map.

@@ -1,0 +1,3 @@
+# As ./pose-detection_simcc_rknn-fp16_static-256x192.py, for the RK3576.
+_base_ = ['./pose-detection_simcc_rknn-fp16_static-256x192.py']
+backend_config = dict(common_config=dict(target_platform='rk3576'))

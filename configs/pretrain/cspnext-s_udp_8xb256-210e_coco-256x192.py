@@ -1,0 +1,17 @@
+# CSPNeXt-s backbone pre-training with UDP heatmaps, COCO, 256x192 input: CSPNeXt-t's recipe
+# (cspnext-t_udp_8xb256-210e_coco-256x192.py: data, UDPHeatmap codec, HeatmapHead, schedule, EMA,
+# two-stage augmentation) with the CSPNeXt-s backbone (512 channels into the head). Its backbone
+# (tools/extract_backbone.py) is what ../rtmpose/rtmpose-s_8xb256-420e_coco-256x192.py starts from.
+_base_ = ['./cspnext-t_udp_8xb256-210e_coco-256x192.py']
+
+# ---------------------------------------------------------------- model
+# mmpose's recipe starts this from an ImageNet CSPNeXt-s (https://download.openmmlab.com/mmdetection/v3.0/
+# rtmdet/cspnext_rsb_pretrain/cspnext-s_imagenet_600e-ea671761.pth); set its path here.
+imagenet_checkpoint = None
+model = dict(
+    backbone=dict(
+        deepen_factor=0.33,
+        widen_factor=0.5,
+        init_cfg=(dict(type='Pretrained', prefix='backbone.', checkpoint=imagenet_checkpoint)
+                  if imagenet_checkpoint else None)),
+    head=dict(in_channels=512))
