@@ -12,7 +12,7 @@ Six steps, each announced as ``[i/6]``:
 2. detector: RTMDet-nano person detector trained on the stills (``configs/rtmdet/`` synthetic config), once;
    a checkpoint in ``--work-dir/detector`` is reused.
 3. pose model: the checkpoint of ``make demo`` (``--pose-work-dir``); if there is none, ``make demo`` runs
-   first (about 19 minutes on 2 cores).
+   first (about 10 minutes on 2 cores).
 4. convert: both models to ONNX Runtime (``python -m rtmpose_ext.deploy``'s conversion).
 5. track: :class:`~rtmpose_ext.deploy.runtime.PoseTracker` on every clip at each detection interval, with
    and without One-Euro smoothing; per-frame keypoint AP on the detector's boxes, frames/s, jitter and id
@@ -156,9 +156,9 @@ def track_all(args, dirs: Dict[str, str], ann_files: List[str]) -> List[dict]:
     """Every (interval, smoothing) setting over every clip; one row of measures each."""
     from .apis.clip_runner import read_clip, run_clip, tracker_step
     from .datasets.synthetic.video import clip_paths
-    from .deploy.runtime import PersonDetector, PoseEstimator, PoseTracker
+    from .deploy.runtime import PersonDetector, PoseEstimator, PoseTracker, pipeline_engine_options
     from .evaluation import ClipTruth, tracking_report
-    options = {} if args.threads is None else dict(num_threads=args.threads)
+    options = pipeline_engine_options(args.threads)
     detector, estimator = PersonDetector(dirs['det'], **options), PoseEstimator(dirs['pose'], **options)
     clips = []
     for ann in ann_files:

@@ -36,7 +36,7 @@ import rtmpose_ext  # noqa: F401  (our classes, the torch 2.13 fixes)
 import numpy as np
 
 from rtmpose_ext.apis.clip_runner import read_clip, run_clip, tracker_step
-from rtmpose_ext.deploy.runtime import PoseTracker, boxes_from_keypoints
+from rtmpose_ext.deploy.runtime import PoseTracker, boxes_from_keypoints, pipeline_engine_options
 from rtmpose_ext.deploy.runtime.boxes import clip_boxes
 from rtmpose_ext.evaluation import ClipTruth, tracking_report
 
@@ -45,7 +45,7 @@ from bench_common import check_positive
 
 def ours(args):
     from rtmpose_ext.deploy.runtime import PersonDetector, PoseEstimator
-    options = {} if args.threads is None else dict(num_threads=args.threads)
+    options = pipeline_engine_options(args.threads)
     tracker = PoseTracker(PersonDetector(args.det, **options),
                           PoseEstimator(args.pose, **options),
                           det_interval=args.det_interval,

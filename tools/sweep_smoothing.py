@@ -15,7 +15,8 @@ import rtmpose_ext  # noqa: F401
 import numpy as np
 
 from rtmpose_ext.apis.clip_runner import run_clip, tracker_step
-from rtmpose_ext.deploy.runtime import OneEuroFilter, PersonDetector, PoseEstimator, PoseTracker
+from rtmpose_ext.deploy.runtime import (OneEuroFilter, PersonDetector, PoseEstimator, PoseTracker,
+                                        pipeline_engine_options)
 from rtmpose_ext.evaluation import tracking_report
 
 from benchmark_pipeline import load_clips
@@ -45,8 +46,8 @@ def main(argv=None):
     p.add_argument('--det-thr', type=float, default=0.5)
     p.add_argument('--grid', nargs='+', default=GRID, help='beta,fc_min,fc_d triples')
     args = p.parse_args(argv)
-    tracker = PoseTracker(PersonDetector(args.det),
-                          PoseEstimator(args.pose),
+    tracker = PoseTracker(PersonDetector(args.det, **pipeline_engine_options()),
+                          PoseEstimator(args.pose, **pipeline_engine_options()),
                           det_interval=args.det_interval,
                           det_thr=args.det_thr,
                           smooth_params=None)

@@ -65,12 +65,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def load_models(args: argparse.Namespace):
     """(detector, pose estimator) of the two model directories; errors name the directory."""
-    from ..deploy.runtime import PoseEstimator
+    from ..deploy.runtime import PoseEstimator, pipeline_engine_options
     try:
         from ..deploy.runtime import PersonDetector
     except ImportError as e:  # pragma: no cover - only without the detector runtime
         raise RuntimeError(f'the person detector runtime is not available: {e}') from e
-    options = {} if args.threads is None else dict(num_threads=args.threads)
+    options = pipeline_engine_options(args.threads)
     try:
         detector = PersonDetector(args.det, **options)
     except (FileNotFoundError, ValueError, KeyError) as e:

@@ -31,13 +31,13 @@ from .pose_nms import oks_nms
 from .postprocess import decode_simcc, to_image_coords
 from .preprocess import bbox_xyxy_to_center_scale, crop, fix_aspect_ratio, normalize, preprocess, warp_matrix
 from .tensorrt_engine import TensorRTEngine  # registers the engine of .engine files
-from .tracker import PoseTracker, TrackedPoses
+from .tracker import PoseTracker, TrackedPoses, pipeline_engine_options
 
 __all__ = [
     'COCO_SIGMAS', 'ENGINES', 'PRECISION_HINTS', 'DetectionParams', 'DetectorInfo', 'Engine', 'ModelInfo',
     'NetworkInfo', 'OneEuroFilter', 'PersonDetector', 'PoseEstimator', 'PoseTracker', 'TensorRTEngine',
     'TrackedPoses', 'bbox_xyxy_to_center_scale', 'box_iou', 'boxes_from_keypoints', 'build_preprocess',
     'cpu_flags', 'cpu_summary', 'create_engine', 'crop', 'decode_simcc', 'fix_aspect_ratio', 'iou_matrix',
-    'nms', 'normalize', 'oks_matrix', 'oks_nms', 'preprocess', 'preprocess_picture', 'to_image_coords',
+    'nms', 'normalize', 'oks_matrix', 'oks_nms', 'pipeline_engine_options', 'preprocess', 'preprocess_picture', 'to_image_coords',
     'warp_matrix'
 ]
