@@ -1,8 +1,8 @@
-# Two commands for a fresh clone: `make demo` and `make test`. Both set up .venv first if needed.
+# Commands for a fresh clone: `make demo`, `make demo-video` and `make test`. Each sets up .venv first if needed.
 PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-rknn test demo bench bench-deploy bench-int8 fp16-check clean-venv
+.PHONY: setup setup-rknn test demo demo-video bench bench-deploy bench-int8 bench-pipeline fp16-check clean-venv
 
 setup:
 	@bash tools/setup_env.sh
@@ -17,6 +17,9 @@ test: setup setup-rknn
 
 demo: setup
 	$(PY) -m rtmpose_ext.demo
+
+demo-video: setup
+	$(PY) -m rtmpose_ext.demo_video
 
 bench: setup
 	$(PY) tools/benchmark_codecs.py

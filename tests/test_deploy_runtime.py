@@ -125,14 +125,24 @@ def test_missing_model_directory_is_refused(tmp_path):
 
 def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
     """Loaded from its folder alone (as copied onto a device) with torch, mm* and rtmpose_ext blocked, the
-    runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process."""
+    runtime runs the ONNX Runtime and ncnn models and gives the keypoints it gives in-process; its tracker
+    and drawing run too (scipy's assignment; a stand-in detector giving the first box)."""
     work_dirs = [converted(ORT).work_dir, converted(NCNN).work_dir]
-    body = ('import cv2, numpy as np\n'
+    body = ('import cv2, importlib, numpy as np\n'
+            'boxes = np.array(json.loads(args[1]))\n'
             'for work_dir in args[2:]:\n'
-            '    keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(args[0]), '
-            'np.array(json.loads(args[1])))\n'
-            '    results[work_dir] = keypoints.tolist()\n')
+            '    keypoints, scores = runtime.PoseEstimator(work_dir)(cv2.imread(args[0]), boxes)\n'
+            '    results[work_dir] = keypoints.tolist()\n'
+            'draw = importlib.import_module("rtmpose_runtime.draw")\n'
+            'detector = lambda image: (boxes[:1].astype(np.float32), np.array([0.9], np.float32))\n'
+            'tracker = runtime.PoseTracker(detector, runtime.PoseEstimator(args[2]), pose_kpt_thr=0.,\n'
+            '                              pose_min_keypoints=1)\n'
+            'image = cv2.imread(args[0])\n'
+            'people = tracker(image, 0.)\n'
+            'draw.draw_poses(image, people.track_ids, people.boxes, people.keypoints, people.scores)\n'
+            'results["tracked"] = len(people)\n')
     results = run_runtime_alone(tmp_path, body, [image(), json.dumps(BOXES.tolist())] + work_dirs)
+    assert results['tracked'] == 1
     img = cv2.imread(image())
     for work_dir in work_dirs:
         expected, _ = PoseEstimator(work_dir)(img, BOXES)

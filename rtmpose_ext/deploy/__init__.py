@@ -10,7 +10,10 @@
 """
 import importlib.util
 
-if importlib.util.find_spec('mmdeploy') is not None and importlib.util.find_spec('torch') is not None:
+from ..entry_points import TORCH_FREE
+
+if (not TORCH_FREE and importlib.util.find_spec('mmdeploy') is not None
+        and importlib.util.find_spec('torch') is not None):
     from . import rewriters  # noqa: F401
     from .scope import apply_task_scope_fix
 
