@@ -13,7 +13,8 @@
 #     weights (ChannelsLastHook: 14-25 % less CPU time for 2 epochs);
 #   - no Mosaic (whose quarter-size pictures would shrink the people further) and no stage switch:
 #     random scale 0.5-1.5, crop, HSV, flip throughout;
-#   - a schedule of minutes: 24 epochs (AP 0.450 on the val split; 12 epochs: 0.223), lr 4e-3 with 50
+#   - a schedule of minutes: 24 epochs (AP 0.450 on the val split with one torch thread, 0.390 with two
+#     as make demo-video trains it; a 12-epoch schedule: 0.223), lr 4e-3 with 50
 #     warm-up iterations, flat for the first half and cosine over the second; the EMA averaging over
 #     the last ~50 iterations (half an epoch) instead of the recipe's ~5000 (momentum 2e-4), which
 #     would lag far behind a run this short.
