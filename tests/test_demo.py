@@ -58,9 +58,13 @@ def test_quick_demo_runs_end_to_end(tmp_path, cli):
     assert osp.isfile(osp.join(latest_log_dir(str(work)), 'vis_data', 'scalars.json'))
 
 
-def test_the_demo_trains_from_scratch_by_default():
-    from rtmpose_ext.demo import DEMO_CONFIG as default, parse_args
-    assert parse_args([]).config == default == DEMO_CONFIG
+def test_default_config_per_split():
+    """Easy: from scratch (make demo); normal and hard: the two-stage config; --config wins."""
+    from rtmpose_ext.demo import parse_args
+    assert parse_args([]).config == DEMO_CONFIG
+    assert parse_args(['--difficulty', 'normal']).config == PRETRAINED_CONFIG
+    assert parse_args(['--difficulty', 'hard']).config == PRETRAINED_CONFIG
+    assert parse_args(['--difficulty', 'normal', '--config', DEMO_CONFIG]).config == DEMO_CONFIG
 
 
 def test_skip_train_without_an_earlier_run_says_so(tmp_path):

@@ -9,8 +9,9 @@
 #   - then this config for 15 epochs (990 steps) from its backbone: at most 1814 <= 1848.
 # Measured (docs/pretraining.md): quiet machine, two threads: AP 0.550 in 9.7 min, from scratch 0.621 in
 # 9.8 min (training 577 s vs 582 s); one thread, loaded machine: 0.603 at this step count (a point of a
-# 21-epoch run), from scratch 0.558. Not a win beyond the run-to-run spread, so make demo trains from
-# scratch.
+# 21-epoch run), from scratch 0.558: not a win beyond the run-to-run spread, so make demo (easy split)
+# trains from scratch. Normal split, one thread: 0.446 here, 0.095 from scratch: the demo's default for
+# --difficulty normal and hard.
 # The backbone comes in through backbone_checkpoint, as in the RTMPose configs
 # (init_cfg=dict(type='Pretrained', prefix='backbone.', ...)); rtmpose_ext.demo points it at the backbone
 # it pre-trained (WORK_DIR/pretrain/backbone.pth) and scales the schedule below to the data it is given.
