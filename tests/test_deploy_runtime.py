@@ -147,3 +147,16 @@ def test_runtime_runs_without_torch_or_openmmlab(tmp_path):
     for work_dir in work_dirs:
         expected, _ = PoseEstimator(work_dir)(img, BOXES)
         np.testing.assert_allclose(np.array(results[work_dir]), expected, atol=1e-4)
+
+
+def test_pipeline_engine_options_turn_onnxruntime_spinning_off():
+    """The tracker's two models take turns on the cores: their ONNX Runtime sessions must not spin-wait."""
+    from rtmpose_ext.deploy.runtime import pipeline_engine_options
+    assert pipeline_engine_options() == dict(allow_spinning=False)
+    estimator = PoseEstimator(converted(ORT).work_dir, **pipeline_engine_options(1))
+    options = estimator.engine.session.get_session_options()
+    assert options.get_session_config_entry('session.intra_op.allow_spinning') == '0'
+    assert options.intra_op_num_threads == 1
+    default = PoseEstimator(converted(ORT).work_dir).engine.session.get_session_options()
+    with pytest.raises(RuntimeError, match='allow_spinning'):   # ONNX Runtime's default: spinning
+        default.get_session_config_entry('session.intra_op.allow_spinning')
