@@ -8,6 +8,7 @@ conversion is done once per test process (:func:`converted`), in the temporary f
 tests (removed at exit).
 """
 import os.path as osp
+from functools import lru_cache
 from typing import Dict
 
 import numpy as np
@@ -152,15 +153,11 @@ def above(boxes: np.ndarray, scores: np.ndarray, threshold: float):
 
 def match(ref_boxes: np.ndarray, ref_scores: np.ndarray, boxes: np.ndarray, scores: np.ndarray):
     """For each reference box, the index of the box of highest IoU among ``boxes`` (-1 if none), that IoU,
-    the largest coordinate difference (px) and the score difference."""
-    from rtmpose_ext.deploy.runtime import box_iou
-    n = len(ref_boxes)
-    index, iou, px, dscore = np.full(n, -1), np.zeros(n), np.full(n, np.inf), np.full(n, np.inf)
-    for i in range(n):
-        if len(boxes):
-            ious = box_iou(ref_boxes[i], boxes)
-            j = int(ious.argmax())
-            index[i], iou[i] = j, ious[j]
-            px[i] = np.abs(boxes[j] - ref_boxes[i]).max()
-            dscore[i] = abs(float(scores[j]) - float(ref_scores[i]))
-    return index, iou, px, dscore
+    the largest coordinate difference (px) and the score difference: ``tools/check_detector.py``'s."""
+    return _check_detector_tool().match(ref_boxes, ref_scores, boxes, scores)
+
+
+@lru_cache(maxsize=1)
+def _check_detector_tool():
+    from tool_loading import load_tool
+    return load_tool('check_detector')

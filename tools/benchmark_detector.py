@@ -56,11 +56,6 @@ def random_checkpoint(config: str, path: str) -> str:
     return path
 
 
-def _precision(engine) -> str:
-    """The precision the engine runs ('f32', 'bf16', 'f16'; the hint may not hold on every CPU)."""
-    return engine.precision
-
-
 def export_all(config: str, checkpoint: str, work_dir: str, image: str) -> dict:
     """{backend: model directory}, converting where the directory has no deploy.json yet."""
     dirs = {}
@@ -110,7 +105,7 @@ def main(argv=None) -> None:
     times = time_alternating(fns, args.rounds)
 
     load = ' '.join(f'{v:.2f}' for v in os.getloadavg())
-    precision = {name: _precision(d.engine) for name, d in detectors.items()}
+    precision = {name: d.engine.precision for name, d in detectors.items()}  # what each ran, not the hint
     print(f'\n{osp.basename(args.config)}, weights {args.checkpoint or "seeded random"}, batch 1, '
           f'{args.threads} thread(s), {args.rounds} rounds; {platform.processor() or platform.machine()}, '
           f'{os.cpu_count()} CPUs, load average {load}')

@@ -54,32 +54,20 @@ def ours(args):
     return tracker.reset, step
 
 
-def _onnx(work_dir: str) -> str:
-    with open(osp.join(work_dir, 'deploy.json')) as f:
-        return osp.join(work_dir, json.load(f)['models'][0]['net'])
-
-
-def _input_size(work_dir: str, transform: str):
-    with open(osp.join(work_dir, 'pipeline.json')) as f:
-        for task in json.load(f)['pipeline']['tasks']:
-            for t in task.get('transforms', []):
-                if t['type'] == transform:
-                    return t
-    raise KeyError(f'{work_dir}/pipeline.json: no {transform}')
-
-
 def rtmlib_tracker(args):
     from rtmlib import Custom
     from rtmlib import PoseTracker as RtmlibTracker
-    pose_w, pose_h = _input_size(args.pose, 'TopDownAffine')['image_size']
-    det_size = _input_size(args.det, 'Resize')['size']  # (w, h) of mmdet's test resize
+    from rtmpose_ext.deploy.runtime import DetectorInfo, ModelInfo
+    pose, det = ModelInfo.from_work_dir(args.pose), DetectorInfo.from_work_dir(args.det)
+    # (w, h) of mmdet's test resize
+    det_size = next(t['size'] for t in det.transforms if t['type'] == 'Resize')
     custom = partial(Custom,
                      det_class='RTMDet',
-                     det=_onnx(args.det),
+                     det=det.net,
                      det_input_size=(det_size[1], det_size[0]),
                      pose_class='RTMPose',
-                     pose=_onnx(args.pose),
-                     pose_input_size=(pose_w, pose_h))
+                     pose=pose.net,
+                     pose_input_size=pose.input_size)
     with contextlib.redirect_stdout(io.StringIO()):
         tracker = RtmlibTracker(custom, det_frequency=args.det_interval, backend='onnxruntime', device='cpu')
     tracker.det_model.score_thr = args.det_thr

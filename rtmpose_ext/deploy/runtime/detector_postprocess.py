@@ -34,7 +34,10 @@ class DetectionParams:
 
 
 def box_iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """IoU (M,) of one box (4,) with boxes (M, 4), x1, y1, x2, y2, areas (x2 - x1) (y2 - y1)."""
+    """IoU (M,) of one box (4,) with boxes (M, 4), x1, y1, x2, y2, areas (x2 - x1) (y2 - y1).
+
+    In the boxes' own dtype and with unclipped areas, as mmcv's ``nms`` computes it (:func:`nms` is tested
+    equal to it); the tracker's many-to-many :func:`~.boxes.iou_matrix` clips degenerate boxes instead."""
     w = np.maximum(0., np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]))
     h = np.maximum(0., np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]))
     inter = w * h
